@@ -1,0 +1,44 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test bench lint kb-check clean
+
+install: $(STAMP)
+
+# Re-installs only when pyproject.toml changed, so `make run` stays fast.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# With TELEGRAM_BOT_TOKEN (environment or .env) runs the bot; without it, the terminal chat.
+run: install
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] || grep -qsE '^TELEGRAM_BOT_TOKEN=.+' .env; then \
+		$(BIN)/smolbot run; \
+	else \
+		echo "TELEGRAM_BOT_TOKEN is not set: starting the terminal chat instead."; \
+		echo "To run the Telegram bot, put TELEGRAM_BOT_TOKEN=<token from @BotFather> into .env (see .env.example)."; \
+		$(BIN)/smolbot chat; \
+	fi
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench.run
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+kb-check: install
+	$(BIN)/smolbot kb check
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

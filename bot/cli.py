@@ -1,0 +1,216 @@
+"""The `smolbot` command: run | ask | chat | kb build|check|export."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.engine.answer import CLARIFY, NONE, Answer, Engine
+from bot.engine.render import render_plain
+from bot.kb import store
+from bot.kb.loader import KbInvalid, load_dir
+from bot.runtime import load_engine
+from bot.storage import Storage
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def answer_json(answer: Answer) -> dict[str, object]:
+    """The JSON contract of `smolbot ask --json` (see docs and ARCHITECTURE.md)."""
+    return {
+        "query": answer.query,
+        "status": answer.status,
+        "answer": render_plain(answer),
+        "topic": answer.topic,
+        "score": answer.score,
+        "suggestions": [{"topic": s.topic, "title": s.title} for s in answer.suggestions],
+        "sources": [{"title": s.title, "url": s.url, "date": s.date, "publisher": s.publisher}
+                    for s in answer.sources],
+        "lang": answer.lang,
+    }
+
+
+class QuestionLog:
+    """Records unanswered questions for editors; answering goes on if the database fails."""
+
+    def __init__(self, storage: Storage | None) -> None:
+        self.storage = storage
+
+    async def record(self, answer: Answer) -> None:
+        if self.storage is None or answer.status != NONE or not answer.query.strip():
+            return
+        try:
+            await self.storage.log_question(
+                channel="cli", query=answer.query, lang=answer.lang, status=answer.status,
+                topic=answer.topic, score=answer.score,
+            )
+        except Exception as exc:  # noqa: BLE001 - the answer matters more than the log
+            print(f"smolbot: could not record the question ({exc})", file=sys.stderr)
+            self.storage = None
+
+
+async def _open_log(settings: Settings) -> QuestionLog:
+    storage = Storage(settings.database_path)
+    try:
+        await storage.open()
+    except Exception as exc:  # noqa: BLE001
+        print(f"smolbot: questions will not be recorded: cannot open {settings.database_path} ({exc})",
+              file=sys.stderr)
+        await storage.close()
+        return QuestionLog(None)
+    return QuestionLog(storage)
+
+
+def _lines(stream: TextIO) -> Iterator[str]:
+    for raw in stream:
+        yield raw.rstrip("\r\n")
+
+
+async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    engine = await load_engine(settings)
+    log = await _open_log(settings)
+    try:
+        questions: Iterable[str]
+        if args.question == ["-"]:
+            questions = _lines(sys.stdin)
+        else:
+            questions = [" ".join(args.question)]
+        for question in questions:
+            answer = engine.ask(question, lang=args.lang)
+            await log.record(answer)
+            if args.json:
+                print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
+            else:
+                print(render_plain(answer), end="\n\n" if args.question == ["-"] else "\n", flush=True)
+    finally:
+        if log.storage:
+            await log.storage.close()
+    return EXIT_OK
+
+
+def _chat_reply(engine: Engine, text: str, last: Answer | None, lang: str | None) -> Answer:
+    """A number after a clarify picks that suggestion; anything else is a new question."""
+    stripped = text.strip()
+    if last is not None and last.status == CLARIFY and stripped.isdigit():
+        pick = int(stripped)
+        if 1 <= pick <= len(last.suggestions):
+            return engine.answer_topic(last.suggestions[pick - 1].topic, last.lang, query=last.query)
+    return engine.ask(text, lang=lang)
+
+
+async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
+    engine = await load_engine(settings)
+    log = await _open_log(settings)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Бот электронных госуслуг Смоленской области. Задайте вопрос; Ctrl+D — выход.\n"
+              "Smolensk e-services bot. Ask a question; Ctrl+D to quit.")
+    last: Answer | None = None
+    try:
+        while True:
+            if interactive:
+                print("> ", end="", flush=True)
+            line = sys.stdin.readline()
+            if not line:
+                break
+            text = line.rstrip("\r\n")
+            if not text.strip():
+                continue
+            answer = _chat_reply(engine, text, last, args.lang)
+            await log.record(answer)
+            reply = render_plain(answer)
+            if answer.status == CLARIFY:
+                reply += "\n\n" + ("Ответьте номером или задайте новый вопрос." if answer.lang == "ru"
+                                   else "Reply with a number or ask a new question.")
+            print(reply + "\n", flush=True)
+            last = answer
+    finally:
+        if log.storage:
+            await log.storage.close()
+    return EXIT_OK
+
+
+def _data_dir(settings: Settings, args: argparse.Namespace) -> Path:
+    return Path(args.data) if getattr(args, "data", None) else settings.kb_data_dir
+
+
+async def cmd_kb(settings: Settings, args: argparse.Namespace) -> int:
+    data_dir = _data_dir(settings, args)
+    if not data_dir.is_dir():
+        print(f"smolbot: {data_dir}: no such directory", file=sys.stderr)
+        return EXIT_INVALID
+    if args.kb_command == "check":
+        kb = load_dir(data_dir)
+        print(f"{data_dir}: OK — {len(kb.entries)} entries, {len(kb.sources)} sources, "
+              f"{len(kb.ratings)} rating years, {len(kb.figures)} figures")
+    elif args.kb_command == "build":
+        kb, _ = await store.build(data_dir, settings.kb_path)
+        print(f"built {settings.kb_path} from {data_dir}: {len(kb.entries)} entries")
+    elif args.kb_command == "export":
+        kb, _ = await store.ensure_built(data_dir, settings.kb_path)
+        json.dump(store.export(kb), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    return EXIT_OK
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    settings.require_token()
+    print("smolbot run: the Telegram bot is not built yet (it is the next issue); "
+          "use `smolbot chat` to talk to the engine in the terminal.", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="smolbot", description="Smolensk e-services bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the Telegram bot")
+    ask = sub.add_parser("ask", help="answer one question (or '-' for one a line from stdin)")
+    ask.add_argument("question", nargs="+", help="the question, or - to read questions from stdin")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument("--lang", choices=("ru", "en"), help="answer in this language")
+    chat = sub.add_parser("chat", help="talk to the bot in the terminal (reads stdin until EOF)")
+    chat.add_argument("--lang", choices=("ru", "en"), help="answer in this language")
+    kb = sub.add_parser("kb", help="the knowledge base")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    for name, text in (("build", "compile data/*.yaml into SQLite"),
+                       ("check", "validate the sources"), ("export", "print everything")):
+        p = kb_sub.add_parser(name, help=text)
+        p.add_argument("--data", metavar="DIR", help="the sources folder (default: data/)")
+        if name == "export":
+            p.add_argument("--json", action="store_true", required=True, help="as JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        if args.command == "run":
+            return cmd_run(settings, args)
+        handler = {"ask": cmd_ask, "chat": cmd_chat, "kb": cmd_kb}[args.command]
+        return asyncio.run(handler(settings, args))
+    except ConfigError as exc:
+        print(f"smolbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KbInvalid as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        print(f"smolbot: the knowledge base has {len(exc.errors)} error(s)", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except OSError as exc:
+        print(f"smolbot: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""Settings from the environment and `.env` (the environment wins), validated once.
+
+A missing or malformed setting stops the program with one clear line naming it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+_TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it and says what is expected."""
+
+
+class Secret:
+    """Holds a secret string; its repr and str never show it, so it cannot leak into logs."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    telegram_bot_token: Secret | None = None
+    telegram_api_base_url: str = DEFAULT_API_BASE_URL
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+    database_path: Path = PROJECT_ROOT / "var" / "bot.sqlite3"
+    log_level: str = "INFO"
+    kb_data_dir: Path = PROJECT_ROOT / "data"
+    kb_path: Path = PROJECT_ROOT / "var" / "kb.sqlite3"
+
+    def require_token(self) -> Secret:
+        if self.telegram_bot_token is None:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather into .env "
+                "(see .env.example) or the environment"
+            )
+        return self.telegram_bot_token
+
+    @property
+    def log_level_number(self) -> int:
+        return int(logging.getLevelName(self.log_level))
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines; blank lines and # comments skipped; optional quotes removed."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export "):].lstrip()
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise ConfigError(f"{path.name}:{number}: expected KEY=VALUE, got {raw.strip()[:40]!r}")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        values[key.strip()] = value
+    return values
+
+
+def _path(raw: str) -> Path:
+    path = Path(raw).expanduser()
+    return path if path.is_absolute() else Path.cwd() / path
+
+
+def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
+    """Settings from `env` (default os.environ) over `env_file` (default ./.env)."""
+    merged = read_env_file(env_file if env_file is not None else Path.cwd() / ".env")
+    merged.update({k: v for k, v in (os.environ if env is None else env).items()})
+
+    def get(key: str) -> str | None:
+        value = merged.get(key, "").strip()
+        return value or None
+
+    token = get("TELEGRAM_BOT_TOKEN")
+    if token is not None and not _TOKEN_RE.match(token):
+        raise ConfigError("TELEGRAM_BOT_TOKEN is malformed: expected <digits>:<35 letters> as @BotFather gives it")
+    base_url = get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL
+    if not re.match(r"^https?://[^\s/]+", base_url):
+        raise ConfigError(f"TELEGRAM_API_BASE_URL must be an http(s) URL, e.g. http://127.0.0.1:8081/bot, got {base_url!r}")
+    admin_ids: set[int] = set()
+    for part in (get("ADMIN_IDS") or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not re.fullmatch(r"-?\d+", part):
+            raise ConfigError(f"ADMIN_IDS must be comma-separated numeric user ids, got {part!r}")
+        admin_ids.add(int(part))
+    level = (get("LOG_LEVEL") or "INFO").upper()
+    if level not in _LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, got {level!r}")
+    defaults = Settings()
+    return Settings(
+        telegram_bot_token=Secret(token) if token else None,
+        telegram_api_base_url=base_url,
+        admin_ids=frozenset(admin_ids),
+        database_path=_path(get("DATABASE_PATH") or str(defaults.database_path)),
+        log_level=level,
+        kb_data_dir=_path(get("KB_DATA_DIR") or str(defaults.kb_data_dir)),
+        kb_path=_path(get("KB_PATH") or str(defaults.kb_path)),
+    )

@@ -1,0 +1,203 @@
+"""The engine: a question in, an Answer out (answer, clarify or none). No Telegram, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.engine.index import Index, Scored, is_year
+from bot.engine.normalize import Normalizer, _words
+from bot.engine.ratings import RatingAnswers
+from bot.engine.slots import DEFAULT_REGION, SlotReader, Slots
+from bot.i18n import t
+from bot.kb.model import SERVICE_SECTIONS, Citation, Entry, KnowledgeBase, Source
+
+# Calibrated on tests/queries.yaml (see docs/BENCHMARKS.md): at or above ANSWER_AT with a clear
+# lead the top entry is the answer; from CLARIFY_AT up the top entries are offered to choose from.
+ANSWER_AT = 0.62
+CLARIFY_AT = 0.42
+# The share of a query's weight the entry must explain: words the knowledge base has never seen
+# ("фильм" in "лучший фильм 2019") mean the question is about something else.
+ANSWER_PRECISION = 0.6
+CLARIFY_PRECISION = 0.56
+LEAD = 0.1
+SURE_AT = 0.9
+MAX_SUGGESTIONS = 3
+YEAR_BONUS = 0.12
+YEAR_PENALTY = 0.2
+
+ANSWER, CLARIFY, NONE = "answer", "clarify", "none"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """A cited source as shown to a reader: what it is, where, and the date of the fact."""
+
+    title: str
+    publisher: str
+    url: str | None
+    date: str
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"title": self.title, "publisher": self.publisher, "url": self.url, "date": self.date}
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    topic: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    query: str
+    status: str  # answer | clarify | none
+    lang: str
+    title: str = ""
+    body: str = ""
+    topic: str | None = None
+    score: float = 0.0
+    sources: tuple[SourceRef, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
+    sections: dict[str, str] = field(default_factory=dict)  # a service card's parts, for buttons
+    portal: str | None = None
+
+
+def prepare_phrasings(
+    kb: KnowledgeBase, normalizer: Normalizer, slots: SlotReader
+) -> list[tuple[int, list[str]]]:
+    """Each phrasing as content tokens, the way a query is reduced (slots taken out)."""
+    prepared = []
+    for idx, entry in enumerate(kb.entries):
+        for lang_phrasings in entry.phrasings.values():
+            for text in lang_phrasings:
+                tokens = normalizer.canonical(_words(text))
+                used = slots.read(tokens).region_used
+                content = normalizer.content(t for i, t in enumerate(tokens) if i not in used)
+                prepared.append((idx, content))
+    return prepared
+
+
+class Engine:
+    """Answers questions from one knowledge base; built once, then pure and synchronous."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        prepared: Sequence[tuple[int, Sequence[str]]] | None = None,
+        normalizer: Normalizer | None = None,
+    ) -> None:
+        self.kb = kb
+        self.normalizer = normalizer or Normalizer()
+        self.slots = SlotReader(self.normalizer, kb.regions)
+        if prepared is None:
+            prepared = prepare_phrasings(kb, self.normalizer, self.slots)
+        self.index = Index(kb.entries, prepared)
+        self.normalizer.set_vocabulary(self.index.vocabulary | self.slots.alias_tokens)
+        self.ratings = RatingAnswers(kb)
+        rating_years = tuple(y.year for y in kb.ratings)
+        # Rating entries are about the years the table holds; "рейтинг 2024" is another rating.
+        self._years = {e.id: (e.years or rating_years if e.kind == "rating" else e.years) for e in kb.entries}
+
+    def ask(self, query: str, lang: str | None = None) -> Answer:
+        norm = self.normalizer.normalize(query)
+        lang = lang or norm.lang
+        slots = self.slots.read(norm.tokens)
+        content = self.normalizer.content(
+            t for i, t in enumerate(norm.tokens) if i not in slots.region_used
+        )
+        if not any(not is_year(t) for t in content):
+            if slots.year or slots.regions or slots.unknown_region:
+                return self._answer(query, self.kb.entry("rating"), 1.0, slots, lang)
+            return Answer(query, NONE, lang, body=self._fallback(lang))
+        scored = [self._adjust(s, slots) for s in self.index.score(content)]
+        scored = [s for s in scored if s.precision >= CLARIFY_PRECISION]
+        scored.sort(key=lambda s: s.score, reverse=True)
+        if not scored or scored[0].score < CLARIFY_AT:
+            return Answer(query, NONE, lang, body=self._fallback(lang),
+                          score=round(scored[0].score, 3) if scored else 0.0)
+        top = scored[0]
+        runner_up = scored[1].score if len(scored) > 1 else 0.0
+        confident = top.score >= ANSWER_AT and top.precision >= ANSWER_PRECISION
+        if confident and (top.score - runner_up >= LEAD or top.score >= SURE_AT):
+            return self._answer(query, top.entry, top.score, slots, lang)
+        options = [s for s in scored[:MAX_SUGGESTIONS] if s.score >= CLARIFY_AT]
+        if len(options) == 1 and confident:
+            return self._answer(query, top.entry, top.score, slots, lang)
+        suggestions = tuple(Suggestion(s.entry.id, s.entry.title.get(lang)) for s in options)
+        body = "\n".join(f"{i}. {s.title}" for i, s in enumerate(suggestions, 1))
+        return Answer(query, CLARIFY, lang, title=t(lang, "clarify"), body=body,
+                      score=round(top.score, 3), suggestions=suggestions)
+
+    def answer_topic(self, topic: str, lang: str = "ru", query: str = "") -> Answer:
+        """The answer of one entry, as when a user picks a suggestion."""
+        return self._answer(query, self.kb.entry(topic), 1.0, Slots(), lang)
+
+    def _adjust(self, s: Scored, slots: Slots) -> Scored:
+        """Year slot: an entry about that year gains, an entry about other years loses."""
+        years = self._years.get(s.entry.id)
+        if slots.year is None or not years:
+            return s
+        bonus = YEAR_BONUS if slots.year in years else -YEAR_PENALTY
+        return Scored(s.entry, max(0.0, min(1.0, s.score + bonus)), s.phrasing, s.precision)
+
+    # -- composing -------------------------------------------------------------------------------
+    def _answer(self, query: str, entry: Entry, score: float, slots: Slots, lang: str) -> Answer:
+        sections: dict[str, str] = {}
+        if entry.kind == "rating":
+            composed = self.ratings.compose(entry.id, slots, lang)
+            title, body, cites = composed.title, composed.body, composed.citations
+        elif entry.kind == "figures":
+            title, body, cites = self._figures(entry, slots.year, lang)
+        elif entry.kind == "service":
+            title = entry.title.get(lang)
+            sections = {name: entry.sections[name].get(lang) for name in SERVICE_SECTIONS}
+            parts = [sections["summary"]]
+            for name in SERVICE_SECTIONS[1:]:
+                parts.append(f"{t(lang, 'section_' + name)}:\n{sections[name]}")
+            body, cites = "\n\n".join(parts), entry.sources
+        else:
+            title = entry.title.get(lang)
+            body = entry.answer.get(lang) if entry.answer else ""
+            cites = entry.sources
+        return Answer(
+            query, ANSWER, lang, title=title, body=body.strip(), topic=entry.id,
+            score=round(score, 3), sources=self._refs(cites), sections=sections, portal=entry.portal,
+        )
+
+    def _figures(self, entry: Entry, year: int | None, lang: str) -> tuple[str, str, tuple[Citation, ...]]:
+        figures = sorted((f for f in self.kb.figures if f.metric in entry.metrics), key=lambda f: f.date)
+        lines = []
+        if year is not None:
+            matching = [f for f in figures if f.date.startswith(str(year))]
+            if matching:
+                figures = matching
+            else:
+                lines.append(f"За {year} год такой цифры в наших источниках нет. Известно:" if lang == "ru"
+                             else f"Our sources have no such figure for {year}. What is known:")
+        lines += [f"• {f.text.get(lang)}" for f in figures]
+        cites = tuple(dict.fromkeys(c for f in figures for c in f.sources))
+        return entry.title.get(lang), "\n".join(lines), cites
+
+    def _refs(self, cites: Sequence[Citation]) -> tuple[SourceRef, ...]:
+        refs = []
+        for c in cites:
+            src: Source = self.kb.sources[c.ref]
+            refs.append(SourceRef(src.title, src.publisher, src.url, c.date))
+        return tuple(dict.fromkeys(refs))
+
+    def _fallback(self, lang: str) -> str:
+        services = ", ".join(e.title.get(lang) for e in self.kb.entries if e.kind == "service")
+        return "\n".join([
+            t(lang, "none_intro"), "",
+            t(lang, "none_topics"),
+            "• " + t(lang, "topic_rating"),
+            "• " + t(lang, "topic_shares"),
+            "• " + t(lang, "topic_monitoring"),
+            "• " + t(lang, "topic_mfc"),
+            "", f"{t(lang, 'none_services')} {services}.", "",
+            t(lang, "none_help"),
+        ])
+
+
+__all__ = ["ANSWER", "CLARIFY", "DEFAULT_REGION", "NONE", "Answer", "Engine", "SourceRef", "Suggestion"]

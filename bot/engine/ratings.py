@@ -1,0 +1,254 @@
+"""Answers about the rating, composed from the ratings table: never more than the table says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.engine.slots import DEFAULT_REGION, Slots
+from bot.kb.model import Citation, KnowledgeBase, Placement, RatingYear
+
+
+@dataclass(frozen=True, slots=True)
+class Composed:
+    title: str
+    body: str
+    citations: tuple[Citation, ...]
+
+
+def _num(value: float, lang: str) -> str:
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if lang == "ru" else text
+
+
+def _ordinal(n: int, lang: str) -> str:
+    if lang == "ru":
+        return f"{n}-е"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _score(p: Placement, year: RatingYear, lang: str) -> str:
+    if p.score is None:
+        return ""
+    if year.score_unit == "percent":
+        return f"{_num(p.score, lang)}%"
+    if year.score_unit == "points":
+        return f"{_num(p.score, lang)} " + ("балла из 100" if lang == "ru" else "points of 100")
+    return _num(p.score, lang)
+
+
+def _place(p: Placement, year: RatingYear, lang: str) -> str:
+    """'7-е место (67,08%)', 'места 1–9 (порядок не указан)', 'место не указано (7,45 балла)'."""
+    score = _score(p, year, lang)
+    if p.place is not None:
+        text = f"{_ordinal(p.place, lang)} " + ("место" if lang == "ru" else "place")
+    elif p.place_range is not None:
+        lo, hi = p.place_range
+        text = (
+            f"места {lo}–{hi} (точное место не указано)" if lang == "ru"
+            else f"places {lo}–{hi} (exact place not given)"
+        )
+    else:
+        text = "место не указано" if lang == "ru" else "place not given"
+    return f"{text} ({score})" if score else text
+
+
+class RatingAnswers:
+    """Composes rating answers for the four rating topics and the year and region slots."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.years = kb.ratings
+
+    def _name(self, region: str, lang: str) -> str:
+        return self.kb.regions[region].name.get(lang)
+
+    def _cites(self, years: list[RatingYear], regions: tuple[str, ...] = ()) -> tuple[Citation, ...]:
+        cites: list[Citation] = []
+        for y in years:
+            cites.extend(y.sources)
+            for p in y.places:
+                if p.region in regions:
+                    cites.extend(p.sources)
+        return tuple(dict.fromkeys(cites))
+
+    def _known_years(self, lang: str) -> str:
+        years = ", ".join(str(y.year) for y in self.years)
+        return f"Есть данные за {years} годы." if lang == "ru" else f"Data are available for {years}."
+
+    def _missing_year(self, year: int, lang: str) -> str:
+        if lang == "ru":
+            return f"Места в рейтинге за {year} год в наших источниках нет. {self._known_years(lang)}"
+        return f"Our sources give no rating places for {year}. {self._known_years(lang)}"
+
+    def compose(self, topic: str, slots: Slots, lang: str) -> Composed:
+        regions = tuple(r for r in slots.regions if r != DEFAULT_REGION)
+        if slots.year is not None and self.kb.rating_year(slots.year) is None:
+            return Composed(
+                self._title(topic, lang), self._missing_year(slots.year, lang),
+                self._cites(list(self.years)),
+            )
+        if topic == "rating-leaders":
+            return self.leaders(slots.year, lang)
+        if topic == "rating-outsiders":
+            return self.outsiders(lang)
+        if topic == "rating-neighbours" and not regions:
+            return self.regions(self.kb.neighbours, slots.year, lang, neighbours=True)
+        if regions:
+            return self.regions(regions, slots.year, lang)
+        if slots.unknown_region is not None:
+            return self.unknown_region(lang)
+        if slots.year is not None:
+            return self.year(slots.year, lang)
+        return self.overview(lang)
+
+    def _title(self, topic: str, lang: str) -> str:
+        return self.kb.entry(topic).title.get(lang)
+
+    def overview(self, lang: str) -> Composed:
+        history = [(y, y.placement(DEFAULT_REGION)) for y in self.years]
+        history = [(y, p) for y, p in history if p is not None]
+        latest_year, latest = history[-1]
+        ru = lang == "ru"
+        lines = [
+            (f"По итогам мониторинга {latest_year.year} года Смоленская область заняла "
+             f"{_place(latest, latest_year, lang)} среди {latest_year.regions_total} регионов.")
+            if ru else
+            (f"In the {latest_year.year} monitoring Smolensk oblast took "
+             f"{_place(latest, latest_year, lang)} of {latest_year.regions_total} regions.")
+        ]
+        lines.append("")
+        lines.append("По годам:" if ru else "By year:")
+        for y, p in history:
+            lines.append(f"• {y.year}: {_place(p, y, lang)}")
+        if len(history) >= 2:
+            (prev_year, prev), _ = history[-2], history[-1]
+            if prev.place and latest.place:
+                delta = prev.place - latest.place
+                if ru:
+                    change = (f"поднялась на {delta} позиций" if delta > 0 else
+                              f"опустилась на {-delta} позиций" if delta < 0 else "сохранила место")
+                    lines.append(f"По сравнению с {prev_year.year} годом область {change}.")
+                else:
+                    change = (f"rose {delta} places" if delta > 0 else
+                              f"fell {-delta} places" if delta < 0 else "kept its place")
+                    lines.append(f"Compared with {prev_year.year}, the region {change}.")
+        known = {y.year for y, _ in history}
+        gaps = [str(year) for year in range(history[0][0].year, history[-1][0].year) if year not in known]
+        if gaps:
+            listed, last = ", ".join(gaps), history[-1][0].year
+            if ru:
+                years_word = "год" if len(gaps) == 1 else "годы"
+                lines.append(f"За {listed} {years_word} места в наших источниках нет; "
+                             f"рейтинг Минэкономразвития после {last} года не найден.")
+            else:
+                lines.append(f"Our sources give no place for {listed}; no Ministry of Economic "
+                             f"Development rating after {last} was found.")
+        return Composed(self._title("rating", lang), "\n".join(lines), self._cites([y for y, _ in history]))
+
+    def year(self, year: int, lang: str) -> Composed:
+        y = self.kb.rating_year(year)
+        assert y is not None
+        ru = lang == "ru"
+        lines = []
+        own = y.placement(DEFAULT_REGION)
+        if own is not None:
+            lines.append(
+                f"В рейтинге за {year} год Смоленская область — {_place(own, y, lang)} из {y.regions_total}."
+                if ru else
+                f"In the {year} rating Smolensk oblast took {_place(own, y, lang)} of {y.regions_total}."
+            )
+        lines.append("")
+        lines.append("Известные места других регионов:" if ru else "Other regions' known places:")
+        for p in y.places:
+            if p.region != DEFAULT_REGION:
+                lines.append(f"• {self._name(p.region, lang)}: {_place(p, y, lang)}")
+        if y.note:
+            lines += ["", y.note.get(lang)]
+        title = f"Рейтинг электронных госуслуг за {year} год" if ru else f"The {year} e-services rating"
+        return Composed(title, "\n".join(lines), self._cites([y], tuple(p.region for p in y.places)))
+
+    def regions(
+        self, regions: tuple[str, ...], year: int | None, lang: str, neighbours: bool = False
+    ) -> Composed:
+        ru = lang == "ru"
+        years = [y for y in self.years if year is None or y.year == year]
+        lines = []
+        for region in (DEFAULT_REGION, *regions):
+            lines.append(f"{self._name(region, lang)}:")
+            for y in years:
+                p = y.placement(region)
+                found = _place(p, y, lang) if p else ("нет данных" if ru else "no data")
+                lines.append(f"• {y.year}: {found}")
+        if neighbours:
+            title = self._title("rating-neighbours", lang)
+        else:
+            names = ", ".join(self._name(r, lang) for r in regions)
+            title = f"{names} в рейтинге электронных госуслуг" if ru else f"{names} in the e-services rating"
+        if any(y.placement(r) is None for y in years for r in regions):
+            lines.append("")
+            lines.append("«Нет данных» — в наших источниках места за этот год нет." if ru
+                         else "\"No data\" means our sources give no place for that year.")
+        return Composed(title, "\n".join(lines), self._cites(years, regions))
+
+    def unknown_region(self, lang: str) -> Composed:
+        ru = lang == "ru"
+        named = sorted({p.region for y in self.years for p in y.places} - {DEFAULT_REGION})
+        listing = ", ".join(self._name(r, lang) for r in named)
+        body = (
+            f"О месте этого региона в рейтинге в наших источниках данных нет. Известны места: {listing}."
+            if ru else
+            f"Our sources give no rating place for that region. Known places: {listing}."
+        )
+        return Composed(self._title("rating", lang), body, self._cites(list(self.years)))
+
+    def leaders(self, year: int | None, lang: str) -> Composed:
+        ru = lang == "ru"
+        years = [self.kb.rating_year(year)] if year else list(self.years)
+        lines = []
+        for y in years:
+            assert y is not None
+            exact = sorted((p for p in y.places if p.place is not None and p.place <= 5), key=lambda p: p.place or 0)
+            grouped = [p for p in y.places if p.place_range is not None and p.place_range[0] == 1]
+            lines.append(f"{y.year}:")
+            if exact:
+                lines += [f"• {_place(p, y, lang)} — {self._name(p.region, lang)}" for p in exact]
+            if grouped:
+                lo, hi = grouped[0].place_range or (1, len(grouped))
+                names = ", ".join(self._name(p.region, lang) for p in grouped)
+                lines.append(
+                    f"• места {lo}–{hi} (порядок в источнике не указан): {names}" if ru
+                    else f"• places {lo}–{hi} (the source gives no order): {names}"
+                )
+                own = y.placement(DEFAULT_REGION)
+                if own and own.place:
+                    lines.append(f"• {_place(own, y, lang)} — {self._name(DEFAULT_REGION, lang)}")
+        title = self._title("rating-leaders", lang)
+        if year:
+            title += f", {year}"
+        return Composed(title, "\n".join(lines), self._cites([y for y in years if y]))
+
+    def outsiders(self, lang: str) -> Composed:
+        ru = lang == "ru"
+        lines = []
+        for y in self.years:
+            last = [p for p in y.places if p.place is not None and y.regions_total and p.place == y.regions_total]
+            unplaced = [p for p in y.places if p.place is None and p.place_range is None]
+            placed = [p for p in y.places if p.place is not None]
+            if last:
+                lines.append(f"• {y.year}: " + "; ".join(
+                    f"{self._name(p.region, lang)} — {_place(p, y, lang)}" for p in last))
+            elif unplaced:
+                lines.append(f"• {y.year}: " + "; ".join(
+                    f"{self._name(p.region, lang)} — {_score(p, y, lang)}" for p in unplaced)
+                    + (" (места не указаны)" if ru else " (places not given)"))
+            elif placed:
+                lowest = max(placed, key=lambda p: p.place or 0)
+                lines.append(
+                    f"• {y.year}: последнее место в источнике не названо; ниже всех из известных — "
+                    f"{self._name(lowest.region, lang)} ({_place(lowest, y, lang)})" if ru else
+                    f"• {y.year}: the source does not name the last place; the lowest known is "
+                    f"{self._name(lowest.region, lang)} ({_place(lowest, y, lang)})"
+                )
+        regions = tuple({p.region for y in self.years for p in y.places})
+        return Composed(self._title("rating-outsiders", lang), "\n".join(lines), self._cites(list(self.years), regions))

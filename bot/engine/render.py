@@ -1,0 +1,62 @@
+"""An Answer as plain text (terminal, JSON) or as Telegram HTML (every string escaped)."""
+
+from __future__ import annotations
+
+import html
+
+from bot.engine.answer import Answer, SourceRef
+from bot.i18n import t
+
+
+def _source_plain(s: SourceRef, lang: str) -> str:
+    text = f"{s.publisher} — «{s.title}» ({t(lang, 'data_for')}: {s.date})"
+    return f"{text}, {s.url}" if s.url else text
+
+
+def _sources_plain(answer: Answer) -> str:
+    lang = answer.lang
+    if len(answer.sources) == 1:
+        return f"{t(lang, 'source')}: {_source_plain(answer.sources[0], lang)}"
+    lines = [f"{t(lang, 'sources')}:"] + [f"• {_source_plain(s, lang)}" for s in answer.sources]
+    return "\n".join(lines)
+
+
+def render_plain(answer: Answer) -> str:
+    parts = [p for p in (answer.title, answer.body) if p]
+    if answer.portal:
+        parts.append(f"{t(answer.lang, 'portal')}: {answer.portal}")
+    if answer.sources:
+        parts.append(_sources_plain(answer))
+    return "\n\n".join(parts)
+
+
+def escape(text: str) -> str:
+    """Text made safe for Telegram's HTML parse mode."""
+    return html.escape(text, quote=False)
+
+
+def _source_html(s: SourceRef, lang: str) -> str:
+    publisher = escape(s.publisher)
+    if s.url:
+        publisher = f'<a href="{html.escape(s.url, quote=True)}">{publisher}</a>'
+    return f"{publisher} — «{escape(s.title)}» ({t(lang, 'data_for')}: {escape(s.date)})"
+
+
+def render_html(answer: Answer) -> str:
+    lang = answer.lang
+    parts = []
+    if answer.title:
+        parts.append(f"<b>{escape(answer.title)}</b>")
+    if answer.body:
+        parts.append(escape(answer.body))
+    if answer.portal:
+        parts.append(f'{t(lang, "portal")}: <a href="{html.escape(answer.portal, quote=True)}">'
+                     f"{escape(answer.portal)}</a>")
+    if answer.sources:
+        if len(answer.sources) == 1:
+            parts.append(f"<i>{t(lang, 'source')}:</i> {_source_html(answer.sources[0], lang)}")
+        else:
+            lines = [f"<i>{t(lang, 'sources')}:</i>"]
+            lines += [f"• {_source_html(s, lang)}" for s in answer.sources]
+            parts.append("\n".join(lines))
+    return "\n\n".join(parts)

@@ -1,0 +1,111 @@
+"""Typed knowledge-base records shared by the loader, the SQLite store and the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LANGS = ("ru", "en")
+
+# The order of a service card's sections, and which of them a card must have.
+SERVICE_SECTIONS = ("summary", "steps", "documents", "fee", "time_limit", "in_person")
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A string in both languages the bot speaks."""
+
+    ru: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.ru
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    key: str
+    title: str
+    publisher: str
+    url: str | None = None
+    published: str | None = None
+    grade: str = "media"
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A reference to a source and the date of what it describes."""
+
+    ref: str
+    date: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One question the bot answers: what people type, and what it answers."""
+
+    id: str
+    kind: str  # service | info | figures | rating
+    title: Text
+    phrasings: dict[str, tuple[str, ...]]
+    sources: tuple[Citation, ...]
+    file: str = ""
+    answer: Text | None = None
+    sections: dict[str, Text] = field(default_factory=dict)
+    portal: str | None = None
+    years: tuple[int, ...] = ()
+    metrics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    key: str
+    name: Text
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    region: str
+    place: int | None = None
+    place_range: tuple[int, int] | None = None
+    score: float | None = None
+    sources: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RatingYear:
+    year: int
+    regions_total: int | None
+    score_unit: str | None  # percent | points | None
+    note: Text | None
+    sources: tuple[Citation, ...]
+    places: tuple[Placement, ...]
+
+    def placement(self, region: str) -> Placement | None:
+        return next((p for p in self.places if p.region == region), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    id: str
+    metric: str
+    date: str
+    value: str
+    text: Text
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeBase:
+    sources: dict[str, Source]
+    entries: tuple[Entry, ...]
+    regions: dict[str, Region]
+    neighbours: tuple[str, ...]
+    ratings: tuple[RatingYear, ...]  # sorted by year
+    figures: tuple[Figure, ...]
+
+    def entry(self, entry_id: str) -> Entry:
+        return next(e for e in self.entries if e.id == entry_id)
+
+    def rating_year(self, year: int) -> RatingYear | None:
+        return next((r for r in self.ratings if r.year == year), None)
