@@ -30,8 +30,10 @@ def answer_json(answer: Answer) -> dict[str, object]:
         "topic": answer.topic,
         "score": answer.score,
         "suggestions": [{"topic": s.topic, "title": s.title} for s in answer.suggestions],
-        "sources": [{"title": s.title, "url": s.url, "date": s.date, "publisher": s.publisher}
-                    for s in answer.sources],
+        "sources": [
+            {"title": s.title, "url": s.url, "date": s.date, "publisher": s.publisher}
+            for s in answer.sources
+        ],
         "lang": answer.lang,
     }
 
@@ -47,10 +49,14 @@ class QuestionLog:
             return
         try:
             await self.storage.log_question(
-                channel="cli", query=answer.query, lang=answer.lang, status=answer.status,
-                topic=answer.topic, score=answer.score,
+                channel="cli",
+                query=answer.query,
+                lang=answer.lang,
+                status=answer.status,
+                topic=answer.topic,
+                score=answer.score,
             )
-        except Exception as exc:  # noqa: BLE001 - the answer matters more than the log
+        except Exception as exc:
             print(f"smolbot: could not record the question ({exc})", file=sys.stderr)
             self.storage = None
 
@@ -59,9 +65,12 @@ async def _open_log(settings: Settings) -> QuestionLog:
     storage = Storage(settings.database_path)
     try:
         await storage.open()
-    except Exception as exc:  # noqa: BLE001
-        print(f"smolbot: questions will not be recorded: cannot open {settings.database_path} ({exc})",
-              file=sys.stderr)
+    except Exception as exc:
+        print(
+            "smolbot: questions will not be recorded: "
+            f"cannot open {settings.database_path} ({exc})",
+            file=sys.stderr,
+        )
         await storage.close()
         return QuestionLog(None)
     return QuestionLog(storage)
@@ -76,18 +85,17 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     engine = await load_engine(settings)
     log = await _open_log(settings)
     try:
-        questions: Iterable[str]
-        if args.question == ["-"]:
-            questions = _lines(sys.stdin)
-        else:
-            questions = [" ".join(args.question)]
+        from_stdin = args.question == ["-"]
+        questions: Iterable[str] = _lines(sys.stdin) if from_stdin else [" ".join(args.question)]
         for question in questions:
             answer = engine.ask(question, lang=args.lang)
             await log.record(answer)
             if args.json:
                 print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
             else:
-                print(render_plain(answer), end="\n\n" if args.question == ["-"] else "\n", flush=True)
+                print(
+                    render_plain(answer), end="\n\n" if args.question == ["-"] else "\n", flush=True
+                )
     finally:
         if log.storage:
             await log.storage.close()
@@ -100,7 +108,9 @@ def _chat_reply(engine: Engine, text: str, last: Answer | None, lang: str | None
     if last is not None and last.status == CLARIFY and stripped.isdigit():
         pick = int(stripped)
         if 1 <= pick <= len(last.suggestions):
-            return engine.answer_topic(last.suggestions[pick - 1].topic, last.lang, query=last.query)
+            return engine.answer_topic(
+                last.suggestions[pick - 1].topic, last.lang, query=last.query
+            )
     return engine.ask(text, lang=lang)
 
 
@@ -109,8 +119,10 @@ async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     log = await _open_log(settings)
     interactive = sys.stdin.isatty()
     if interactive:
-        print("Бот электронных госуслуг Смоленской области. Задайте вопрос; Ctrl+D — выход.\n"
-              "Smolensk e-services bot. Ask a question; Ctrl+D to quit.")
+        print(
+            "Бот электронных госуслуг Смоленской области. Задайте вопрос; Ctrl+D — выход.\n"
+            "Smolensk e-services bot. Ask a question; Ctrl+D to quit."
+        )
     last: Answer | None = None
     try:
         while True:
@@ -126,8 +138,11 @@ async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
             await log.record(answer)
             reply = render_plain(answer)
             if answer.status == CLARIFY:
-                reply += "\n\n" + ("Ответьте номером или задайте новый вопрос." if answer.lang == "ru"
-                                   else "Reply with a number or ask a new question.")
+                reply += "\n\n" + (
+                    "Ответьте номером или задайте новый вопрос."
+                    if answer.lang == "ru"
+                    else "Reply with a number or ask a new question."
+                )
             print(reply + "\n", flush=True)
             last = answer
     finally:
@@ -147,8 +162,10 @@ async def cmd_kb(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_INVALID
     if args.kb_command == "check":
         kb = load_dir(data_dir)
-        print(f"{data_dir}: OK — {len(kb.entries)} entries, {len(kb.sources)} sources, "
-              f"{len(kb.ratings)} rating years, {len(kb.figures)} figures")
+        print(
+            f"{data_dir}: OK — {len(kb.entries)} entries, {len(kb.sources)} sources, "
+            f"{len(kb.ratings)} rating years, {len(kb.figures)} figures"
+        )
     elif args.kb_command == "build":
         kb, _ = await store.build(data_dir, settings.kb_path)
         print(f"built {settings.kb_path} from {data_dir}: {len(kb.entries)} entries")
@@ -161,8 +178,11 @@ async def cmd_kb(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     settings.require_token()
-    print("smolbot run: the Telegram bot is not built yet (it is the next issue); "
-          "use `smolbot chat` to talk to the engine in the terminal.", file=sys.stderr)
+    print(
+        "smolbot run: the Telegram bot is not built yet (it is the next issue); "
+        "use `smolbot chat` to talk to the engine in the terminal.",
+        file=sys.stderr,
+    )
     return EXIT_USAGE
 
 
@@ -178,8 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", choices=("ru", "en"), help="answer in this language")
     kb = sub.add_parser("kb", help="the knowledge base")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
-    for name, text in (("build", "compile data/*.yaml into SQLite"),
-                       ("check", "validate the sources"), ("export", "print everything")):
+    for name, text in (
+        ("build", "compile data/*.yaml into SQLite"),
+        ("check", "validate the sources"),
+        ("export", "print everything"),
+    ):
         p = kb_sub.add_parser(name, help=text)
         p.add_argument("--data", metavar="DIR", help="the sources folder (default: data/)")
         if name == "export":

@@ -78,7 +78,7 @@ def read_env_file(path: Path) -> dict[str, str]:
         if not line or line.startswith("#"):
             continue
         if line.startswith("export "):
-            line = line[len("export "):].lstrip()
+            line = line[len("export ") :].lstrip()
         key, sep, value = line.partition("=")
         if not sep or not key.strip().isidentifier():
             raise ConfigError(f"{path.name}:{number}: expected KEY=VALUE, got {raw.strip()[:40]!r}")
@@ -99,7 +99,7 @@ def _path(raw: str) -> Path:
 def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
     """Settings from `env` (default os.environ) over `env_file` (default ./.env)."""
     merged = read_env_file(env_file if env_file is not None else Path.cwd() / ".env")
-    merged.update({k: v for k, v in (os.environ if env is None else env).items()})
+    merged.update(os.environ if env is None else env)
 
     def get(key: str) -> str | None:
         value = merged.get(key, "").strip()
@@ -107,10 +107,15 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
 
     token = get("TELEGRAM_BOT_TOKEN")
     if token is not None and not _TOKEN_RE.match(token):
-        raise ConfigError("TELEGRAM_BOT_TOKEN is malformed: expected <digits>:<35 letters> as @BotFather gives it")
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is malformed: expected <digits>:<35 letters> as @BotFather gives it"
+        )
     base_url = get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL
     if not re.match(r"^https?://[^\s/]+", base_url):
-        raise ConfigError(f"TELEGRAM_API_BASE_URL must be an http(s) URL, e.g. http://127.0.0.1:8081/bot, got {base_url!r}")
+        raise ConfigError(
+            "TELEGRAM_API_BASE_URL must be an http(s) URL, e.g. http://127.0.0.1:8081/bot, "
+            f"got {base_url!r}"
+        )
     admin_ids: set[int] = set()
     for part in (get("ADMIN_IDS") or "").split(","):
         part = part.strip()

@@ -39,13 +39,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "none_services": "Services with how-to guides:",
         "none_help": (
             "If your question is not here, see the Gosuslugi portal https://www.gosuslugi.ru "
-            "(it has a help section and support) or visit a \"My Documents\" MFC."
+            '(it has a help section and support) or visit a "My Documents" MFC.'
         ),
         "topic_rating": "Smolensk oblast's place in the e-services rating (by year, against neighbours and leaders);",
         "topic_shares": "how many residents are registered on Gosuslugi and use e-services;",
         "topic_monitoring": "how the Ministry of Economic Development monitors e-services quality;",
         "topic_mfc": "MFC centres and the regional portal.",
-        "empty": "Type your question in words, e.g. \"What place did Smolensk oblast take in the rating?\"",
+        "empty": 'Type your question in words, e.g. "What place did Smolensk oblast take in the rating?"',
         "section_steps": "How to apply online",
         "section_documents": "Documents",
         "section_fee": "State duty",

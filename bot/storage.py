@@ -46,7 +46,10 @@ class Storage:
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.close()
 
@@ -100,8 +103,14 @@ class Storage:
             "INSERT INTO questions (asked_at, channel, user_id, query, lang, status, topic, score)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), channel, user_id,
-                query[:MAX_QUERY_CHARS], lang, status, topic, score,
+                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                channel,
+                user_id,
+                query[:MAX_QUERY_CHARS],
+                lang,
+                status,
+                topic,
+                score,
             ),
         )
         await self.db.commit()

@@ -21,7 +21,9 @@ CLARIFY_AT = 0.42
 ANSWER_PRECISION = 0.6
 CLARIFY_PRECISION = 0.56
 LEAD = 0.1
+# A near-perfect match needs only a small lead; a tie is still a question to ask back.
 SURE_AT = 0.9
+SURE_LEAD = 0.03
 MAX_SUGGESTIONS = 3
 YEAR_BONUS = 0.12
 YEAR_PENALTY = 0.2
@@ -39,7 +41,12 @@ class SourceRef:
     date: str
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"title": self.title, "publisher": self.publisher, "url": self.url, "date": self.date}
+        return {
+            "title": self.title,
+            "publisher": self.publisher,
+            "url": self.url,
+            "date": self.date,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +104,9 @@ class Engine:
         self.ratings = RatingAnswers(kb)
         rating_years = tuple(y.year for y in kb.ratings)
         # Rating entries are about the years the table holds; "рейтинг 2024" is another rating.
-        self._years = {e.id: (e.years or rating_years if e.kind == "rating" else e.years) for e in kb.entries}
+        self._years = {
+            e.id: (e.years or rating_years if e.kind == "rating" else e.years) for e in kb.entries
+        }
 
     def ask(self, query: str, lang: str | None = None) -> Answer:
         norm = self.normalizer.normalize(query)
@@ -114,20 +123,33 @@ class Engine:
         scored = [s for s in scored if s.precision >= CLARIFY_PRECISION]
         scored.sort(key=lambda s: s.score, reverse=True)
         if not scored or scored[0].score < CLARIFY_AT:
-            return Answer(query, NONE, lang, body=self._fallback(lang),
-                          score=round(scored[0].score, 3) if scored else 0.0)
+            return Answer(
+                query,
+                NONE,
+                lang,
+                body=self._fallback(lang),
+                score=round(scored[0].score, 3) if scored else 0.0,
+            )
         top = scored[0]
         runner_up = scored[1].score if len(scored) > 1 else 0.0
         confident = top.score >= ANSWER_AT and top.precision >= ANSWER_PRECISION
-        if confident and (top.score - runner_up >= LEAD or top.score >= SURE_AT):
+        lead = top.score - runner_up
+        if confident and (lead >= LEAD or (top.score >= SURE_AT and lead >= SURE_LEAD)):
             return self._answer(query, top.entry, top.score, slots, lang)
         options = [s for s in scored[:MAX_SUGGESTIONS] if s.score >= CLARIFY_AT]
         if len(options) == 1 and confident:
             return self._answer(query, top.entry, top.score, slots, lang)
         suggestions = tuple(Suggestion(s.entry.id, s.entry.title.get(lang)) for s in options)
         body = "\n".join(f"{i}. {s.title}" for i, s in enumerate(suggestions, 1))
-        return Answer(query, CLARIFY, lang, title=t(lang, "clarify"), body=body,
-                      score=round(top.score, 3), suggestions=suggestions)
+        return Answer(
+            query,
+            CLARIFY,
+            lang,
+            title=t(lang, "clarify"),
+            body=body,
+            score=round(top.score, 3),
+            suggestions=suggestions,
+        )
 
     def answer_topic(self, topic: str, lang: str = "ru", query: str = "") -> Answer:
         """The answer of one entry, as when a user picks a suggestion."""
@@ -161,20 +183,35 @@ class Engine:
             body = entry.answer.get(lang) if entry.answer else ""
             cites = entry.sources
         return Answer(
-            query, ANSWER, lang, title=title, body=body.strip(), topic=entry.id,
-            score=round(score, 3), sources=self._refs(cites), sections=sections, portal=entry.portal,
+            query,
+            ANSWER,
+            lang,
+            title=title,
+            body=body.strip(),
+            topic=entry.id,
+            score=round(score, 3),
+            sources=self._refs(cites),
+            sections=sections,
+            portal=entry.portal,
         )
 
-    def _figures(self, entry: Entry, year: int | None, lang: str) -> tuple[str, str, tuple[Citation, ...]]:
-        figures = sorted((f for f in self.kb.figures if f.metric in entry.metrics), key=lambda f: f.date)
+    def _figures(
+        self, entry: Entry, year: int | None, lang: str
+    ) -> tuple[str, str, tuple[Citation, ...]]:
+        figures = sorted(
+            (f for f in self.kb.figures if f.metric in entry.metrics), key=lambda f: f.date
+        )
         lines = []
         if year is not None:
             matching = [f for f in figures if f.date.startswith(str(year))]
             if matching:
                 figures = matching
             else:
-                lines.append(f"За {year} год такой цифры в наших источниках нет. Известно:" if lang == "ru"
-                             else f"Our sources have no such figure for {year}. What is known:")
+                lines.append(
+                    f"За {year} год такой цифры в наших источниках нет. Известно:"
+                    if lang == "ru"
+                    else f"Our sources have no such figure for {year}. What is known:"
+                )
         lines += [f"• {f.text.get(lang)}" for f in figures]
         cites = tuple(dict.fromkeys(c for f in figures for c in f.sources))
         return entry.title.get(lang), "\n".join(lines), cites
@@ -188,16 +225,30 @@ class Engine:
 
     def _fallback(self, lang: str) -> str:
         services = ", ".join(e.title.get(lang) for e in self.kb.entries if e.kind == "service")
-        return "\n".join([
-            t(lang, "none_intro"), "",
-            t(lang, "none_topics"),
-            "• " + t(lang, "topic_rating"),
-            "• " + t(lang, "topic_shares"),
-            "• " + t(lang, "topic_monitoring"),
-            "• " + t(lang, "topic_mfc"),
-            "", f"{t(lang, 'none_services')} {services}.", "",
-            t(lang, "none_help"),
-        ])
+        return "\n".join(
+            [
+                t(lang, "none_intro"),
+                "",
+                t(lang, "none_topics"),
+                "• " + t(lang, "topic_rating"),
+                "• " + t(lang, "topic_shares"),
+                "• " + t(lang, "topic_monitoring"),
+                "• " + t(lang, "topic_mfc"),
+                "",
+                f"{t(lang, 'none_services')} {services}.",
+                "",
+                t(lang, "none_help"),
+            ]
+        )
 
 
-__all__ = ["ANSWER", "CLARIFY", "DEFAULT_REGION", "NONE", "Answer", "Engine", "SourceRef", "Suggestion"]
+__all__ = [
+    "ANSWER",
+    "CLARIFY",
+    "DEFAULT_REGION",
+    "NONE",
+    "Answer",
+    "Engine",
+    "SourceRef",
+    "Suggestion",
+]

@@ -108,6 +108,8 @@ class Index:
             f1 = 2 * precision * recall / (precision + recall)
             ratio = fuzz.token_sort_ratio(query_text, phrasing.text, processor=None) / 100
             score = (1 - FUZZ_SHARE) * f1 + FUZZ_SHARE * ratio * precision
-            results.append(Scored(self.entries[entry_idx], min(score, 1.0), phrasing.text, precision))
+            results.append(
+                Scored(self.entries[entry_idx], min(score, 1.0), phrasing.text, precision)
+            )
         results.sort(key=lambda s: s.score, reverse=True)
         return results

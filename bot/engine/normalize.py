@@ -1,7 +1,8 @@
 """Turns text as people type it into canonical tokens for matching.
 
 Steps: lower case and ё→е; each word tried in both keyboard layouts (йцукен/qwerty);
-Russian words lemmatised (pymorphy3), English ones stemmed (Snowball); synonyms and
+Russian words lemmatised (pymorphy3; words it does not know are stemmed), English ones stemmed
+(Snowball); synonyms and
 abbreviations mapped to one concept; typos corrected against the known vocabulary.
 """
 
@@ -48,6 +49,7 @@ class Normalizer:
     def __init__(self) -> None:
         self._morph = pymorphy3.MorphAnalyzer()
         self._stem_en = Stemmer.Stemmer("english")
+        self._stem_ru = Stemmer.Stemmer("russian")
         self._lemma = lru_cache(maxsize=200_000)(self._lemma_uncached)
         self.synonyms: dict[tuple[str, ...], str] = {}
         for concept, variants in SYNONYMS.items():
@@ -56,7 +58,7 @@ class Normalizer:
                 if key:
                     self.synonyms[key] = concept
         self.stopwords = frozenset(self.canonical(_words(" ".join(STOPWORDS))))
-        # Lemmas that synonyms turn into a concept are known words too ("билет" in "охотничий билет").
+        # Lemmas that synonyms turn into a concept are known words ("билет" of "охотничий билет").
         self._synonym_lemmas = frozenset(t for key in self.synonyms for t in key)
         self.vocabulary: frozenset[str] = frozenset()
         self._known_words: frozenset[str] = self.stopwords | self._synonym_lemmas
@@ -68,6 +70,10 @@ class Normalizer:
         if word.isdigit() or word == "%":
             return word
         if _CYRILLIC_RE.search(word):
+            if not self._morph.word_is_known(word):
+                # pymorphy3 guesses odd lemmas for words it lacks ("учетку" -> "учеткать");
+                # a stemmer reduces every form of such a word to the same stem.
+                return self._stem_ru.stemWord(word)
             lemma = self._morph.parse(word)[0].normal_form.replace("ё", "е")
             # Reflexive and plain verbs are one concept: "зарегистрироваться" ~ "зарегистрировать".
             if lemma.endswith(("ться", "тись", "чься")):
@@ -110,7 +116,8 @@ class Normalizer:
         self._known_words = self.vocabulary | self.stopwords | self._synonym_lemmas
         long_stopwords = {t for t in self.stopwords if len(t) >= 5}
         self._correction_choices = sorted(
-            t for t in self.vocabulary | self._synonym_lemmas | long_stopwords
+            t
+            for t in self.vocabulary | self._synonym_lemmas | long_stopwords
             if len(t) >= 3 and t.isalpha()
         )
         self._correct.cache_clear()

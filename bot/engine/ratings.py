@@ -45,7 +45,8 @@ def _place(p: Placement, year: RatingYear, lang: str) -> str:
     elif p.place_range is not None:
         lo, hi = p.place_range
         text = (
-            f"места {lo}–{hi} (точное место не указано)" if lang == "ru"
+            f"места {lo}–{hi} (точное место не указано)"
+            if lang == "ru"
             else f"places {lo}–{hi} (exact place not given)"
         )
     else:
@@ -63,7 +64,9 @@ class RatingAnswers:
     def _name(self, region: str, lang: str) -> str:
         return self.kb.regions[region].name.get(lang)
 
-    def _cites(self, years: list[RatingYear], regions: tuple[str, ...] = ()) -> tuple[Citation, ...]:
+    def _cites(
+        self, years: list[RatingYear], regions: tuple[str, ...] = ()
+    ) -> tuple[Citation, ...]:
         cites: list[Citation] = []
         for y in years:
             cites.extend(y.sources)
@@ -74,18 +77,23 @@ class RatingAnswers:
 
     def _known_years(self, lang: str) -> str:
         years = ", ".join(str(y.year) for y in self.years)
-        return f"Есть данные за {years} годы." if lang == "ru" else f"Data are available for {years}."
+        return (
+            f"Есть данные за {years} годы." if lang == "ru" else f"Data are available for {years}."
+        )
 
     def _missing_year(self, year: int, lang: str) -> str:
         if lang == "ru":
-            return f"Места в рейтинге за {year} год в наших источниках нет. {self._known_years(lang)}"
+            return (
+                f"Места в рейтинге за {year} год в наших источниках нет. {self._known_years(lang)}"
+            )
         return f"Our sources give no rating places for {year}. {self._known_years(lang)}"
 
     def compose(self, topic: str, slots: Slots, lang: str) -> Composed:
         regions = tuple(r for r in slots.regions if r != DEFAULT_REGION)
         if slots.year is not None and self.kb.rating_year(slots.year) is None:
             return Composed(
-                self._title(topic, lang), self._missing_year(slots.year, lang),
+                self._title(topic, lang),
+                self._missing_year(slots.year, lang),
                 self._cites(list(self.years)),
             )
         if topic == "rating-leaders":
@@ -111,11 +119,15 @@ class RatingAnswers:
         latest_year, latest = history[-1]
         ru = lang == "ru"
         lines = [
-            (f"По итогам мониторинга {latest_year.year} года Смоленская область заняла "
-             f"{_place(latest, latest_year, lang)} среди {latest_year.regions_total} регионов.")
-            if ru else
-            (f"In the {latest_year.year} monitoring Smolensk oblast took "
-             f"{_place(latest, latest_year, lang)} of {latest_year.regions_total} regions.")
+            (
+                f"По итогам мониторинга {latest_year.year} года Смоленская область заняла "
+                f"{_place(latest, latest_year, lang)} среди {latest_year.regions_total} регионов."
+            )
+            if ru
+            else (
+                f"In the {latest_year.year} monitoring Smolensk oblast took "
+                f"{_place(latest, latest_year, lang)} of {latest_year.regions_total} regions."
+            )
         ]
         lines.append("")
         lines.append("По годам:" if ru else "By year:")
@@ -126,25 +138,45 @@ class RatingAnswers:
             if prev.place and latest.place:
                 delta = prev.place - latest.place
                 if ru:
-                    change = (f"поднялась на {delta} позиций" if delta > 0 else
-                              f"опустилась на {-delta} позиций" if delta < 0 else "сохранила место")
+                    change = (
+                        f"поднялась на {delta} позиций"
+                        if delta > 0
+                        else f"опустилась на {-delta} позиций"
+                        if delta < 0
+                        else "сохранила место"
+                    )
                     lines.append(f"По сравнению с {prev_year.year} годом область {change}.")
                 else:
-                    change = (f"rose {delta} places" if delta > 0 else
-                              f"fell {-delta} places" if delta < 0 else "kept its place")
+                    change = (
+                        f"rose {delta} places"
+                        if delta > 0
+                        else f"fell {-delta} places"
+                        if delta < 0
+                        else "kept its place"
+                    )
                     lines.append(f"Compared with {prev_year.year}, the region {change}.")
         known = {y.year for y, _ in history}
-        gaps = [str(year) for year in range(history[0][0].year, history[-1][0].year) if year not in known]
+        gaps = [
+            str(year)
+            for year in range(history[0][0].year, history[-1][0].year)
+            if year not in known
+        ]
         if gaps:
             listed, last = ", ".join(gaps), history[-1][0].year
             if ru:
                 years_word = "год" if len(gaps) == 1 else "годы"
-                lines.append(f"За {listed} {years_word} места в наших источниках нет; "
-                             f"рейтинг Минэкономразвития после {last} года не найден.")
+                lines.append(
+                    f"За {listed} {years_word} места в наших источниках нет; "
+                    f"рейтинг Минэкономразвития после {last} года не найден."
+                )
             else:
-                lines.append(f"Our sources give no place for {listed}; no Ministry of Economic "
-                             f"Development rating after {last} was found.")
-        return Composed(self._title("rating", lang), "\n".join(lines), self._cites([y for y, _ in history]))
+                lines.append(
+                    f"Our sources give no place for {listed}; no Ministry of Economic "
+                    f"Development rating after {last} was found."
+                )
+        return Composed(
+            self._title("rating", lang), "\n".join(lines), self._cites([y for y, _ in history])
+        )
 
     def year(self, year: int, lang: str) -> Composed:
         y = self.kb.rating_year(year)
@@ -153,10 +185,11 @@ class RatingAnswers:
         lines = []
         own = y.placement(DEFAULT_REGION)
         if own is not None:
+            place, total = _place(own, y, lang), y.regions_total
             lines.append(
-                f"В рейтинге за {year} год Смоленская область — {_place(own, y, lang)} из {y.regions_total}."
-                if ru else
-                f"In the {year} rating Smolensk oblast took {_place(own, y, lang)} of {y.regions_total}."
+                f"В рейтинге за {year} год Смоленская область — {place} из {total}."
+                if ru
+                else f"In the {year} rating Smolensk oblast took {place} of {total}."
             )
         lines.append("")
         lines.append("Известные места других регионов:" if ru else "Other regions' known places:")
@@ -165,8 +198,12 @@ class RatingAnswers:
                 lines.append(f"• {self._name(p.region, lang)}: {_place(p, y, lang)}")
         if y.note:
             lines += ["", y.note.get(lang)]
-        title = f"Рейтинг электронных госуслуг за {year} год" if ru else f"The {year} e-services rating"
-        return Composed(title, "\n".join(lines), self._cites([y], tuple(p.region for p in y.places)))
+        title = (
+            f"Рейтинг электронных госуслуг за {year} год" if ru else f"The {year} e-services rating"
+        )
+        return Composed(
+            title, "\n".join(lines), self._cites([y], tuple(p.region for p in y.places))
+        )
 
     def regions(
         self, regions: tuple[str, ...], year: int | None, lang: str, neighbours: bool = False
@@ -184,11 +221,18 @@ class RatingAnswers:
             title = self._title("rating-neighbours", lang)
         else:
             names = ", ".join(self._name(r, lang) for r in regions)
-            title = f"{names} в рейтинге электронных госуслуг" if ru else f"{names} in the e-services rating"
+            title = (
+                f"{names} в рейтинге электронных госуслуг"
+                if ru
+                else f"{names} in the e-services rating"
+            )
         if any(y.placement(r) is None for y in years for r in regions):
             lines.append("")
-            lines.append("«Нет данных» — в наших источниках места за этот год нет." if ru
-                         else "\"No data\" means our sources give no place for that year.")
+            lines.append(
+                "«Нет данных» — в наших источниках места за этот год нет."
+                if ru
+                else '"No data" means our sources give no place for that year.'
+            )
         return Composed(title, "\n".join(lines), self._cites(years, regions))
 
     def unknown_region(self, lang: str) -> Composed:
@@ -196,9 +240,10 @@ class RatingAnswers:
         named = sorted({p.region for y in self.years for p in y.places} - {DEFAULT_REGION})
         listing = ", ".join(self._name(r, lang) for r in named)
         body = (
-            f"О месте этого региона в рейтинге в наших источниках данных нет. Известны места: {listing}."
-            if ru else
-            f"Our sources give no rating place for that region. Known places: {listing}."
+            "О месте этого региона в рейтинге в наших источниках данных нет. "
+            f"Известны места: {listing}."
+            if ru
+            else f"Our sources give no rating place for that region. Known places: {listing}."
         )
         return Composed(self._title("rating", lang), body, self._cites(list(self.years)))
 
@@ -208,7 +253,10 @@ class RatingAnswers:
         lines = []
         for y in years:
             assert y is not None
-            exact = sorted((p for p in y.places if p.place is not None and p.place <= 5), key=lambda p: p.place or 0)
+            exact = sorted(
+                (p for p in y.places if p.place is not None and p.place <= 5),
+                key=lambda p: p.place or 0,
+            )
             grouped = [p for p in y.places if p.place_range is not None and p.place_range[0] == 1]
             lines.append(f"{y.year}:")
             if exact:
@@ -217,7 +265,8 @@ class RatingAnswers:
                 lo, hi = grouped[0].place_range or (1, len(grouped))
                 names = ", ".join(self._name(p.region, lang) for p in grouped)
                 lines.append(
-                    f"• места {lo}–{hi} (порядок в источнике не указан): {names}" if ru
+                    f"• места {lo}–{hi} (порядок в источнике не указан): {names}"
+                    if ru
                     else f"• places {lo}–{hi} (the source gives no order): {names}"
                 )
                 own = y.placement(DEFAULT_REGION)
@@ -232,23 +281,41 @@ class RatingAnswers:
         ru = lang == "ru"
         lines = []
         for y in self.years:
-            last = [p for p in y.places if p.place is not None and y.regions_total and p.place == y.regions_total]
+            last = [
+                p
+                for p in y.places
+                if p.place is not None and y.regions_total and p.place == y.regions_total
+            ]
             unplaced = [p for p in y.places if p.place is None and p.place_range is None]
             placed = [p for p in y.places if p.place is not None]
             if last:
-                lines.append(f"• {y.year}: " + "; ".join(
-                    f"{self._name(p.region, lang)} — {_place(p, y, lang)}" for p in last))
+                lines.append(
+                    f"• {y.year}: "
+                    + "; ".join(
+                        f"{self._name(p.region, lang)} — {_place(p, y, lang)}" for p in last
+                    )
+                )
             elif unplaced:
-                lines.append(f"• {y.year}: " + "; ".join(
-                    f"{self._name(p.region, lang)} — {_score(p, y, lang)}" for p in unplaced)
-                    + (" (места не указаны)" if ru else " (places not given)"))
+                lines.append(
+                    f"• {y.year}: "
+                    + "; ".join(
+                        f"{self._name(p.region, lang)} — {_score(p, y, lang)}" for p in unplaced
+                    )
+                    + (" (места не указаны)" if ru else " (places not given)")
+                )
             elif placed:
                 lowest = max(placed, key=lambda p: p.place or 0)
                 lines.append(
                     f"• {y.year}: последнее место в источнике не названо; ниже всех из известных — "
-                    f"{self._name(lowest.region, lang)} ({_place(lowest, y, lang)})" if ru else
-                    f"• {y.year}: the source does not name the last place; the lowest known is "
                     f"{self._name(lowest.region, lang)} ({_place(lowest, y, lang)})"
+                    if ru
+                    else f"• {y.year}: the source does not name the last place; "
+                    f"the lowest known is {self._name(lowest.region, lang)} "
+                    f"({_place(lowest, y, lang)})"
                 )
         regions = tuple({p.region for y in self.years for p in y.places})
-        return Composed(self._title("rating-outsiders", lang), "\n".join(lines), self._cites(list(self.years), regions))
+        return Composed(
+            self._title("rating-outsiders", lang),
+            "\n".join(lines),
+            self._cites(list(self.years), regions),
+        )

@@ -50,8 +50,10 @@ def render_html(answer: Answer) -> str:
     if answer.body:
         parts.append(escape(answer.body))
     if answer.portal:
-        parts.append(f'{t(lang, "portal")}: <a href="{html.escape(answer.portal, quote=True)}">'
-                     f"{escape(answer.portal)}</a>")
+        parts.append(
+            f'{t(lang, "portal")}: <a href="{html.escape(answer.portal, quote=True)}">'
+            f"{escape(answer.portal)}</a>"
+        )
     if answer.sources:
         if len(answer.sources) == 1:
             parts.append(f"<i>{t(lang, 'source')}:</i> {_source_html(answer.sources[0], lang)}")

@@ -63,15 +63,15 @@ class SlotReader:
                     i += size
                     break
             else:
-                if token in _REGION_WORDS and i > 0 and (i - 1) not in used:
-                    if self._looks_like_region_name(tokens[i - 1]):
-                        unknown = tokens[i - 1]
-                        used.add(i - 1)
+                after_name = token in _REGION_WORDS and i > 0 and (i - 1) not in used
+                if after_name and self._looks_like_region_name(tokens[i - 1]):
+                    unknown = tokens[i - 1]
+                    used.add(i - 1)
                 i += 1
         return Slots(year, tuple(regions), unknown, frozenset(used))
 
     def _looks_like_region_name(self, token: str) -> bool:
-        """"курский" before "область", or an unknown English word before "region"."""
+        """ "курский" before "область", or an unknown English word before "region"."""
         if token.endswith(_ADJECTIVE_ENDINGS):
             return True
         n = self._normalizer

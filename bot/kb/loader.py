@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -211,17 +210,29 @@ def _read_entry(r: _FileReader, node: Any, parent: Any) -> Entry | None:
         if portal and not _URL_RE.match(portal):
             r.error(node, f"{what}: 'portal' must be a URL", "portal")
     years = tuple(
-        y for y in r.seq(node.get("years"), f"{what}: 'years'", node, "years")
+        y
+        for y in r.seq(node.get("years"), f"{what}: 'years'", node, "years")
         if _check(r, isinstance(y, int), node, f"{what}: 'years' must hold years", "years")
     )
-    metrics = tuple(str(m) for m in r.seq(node.get("metrics"), f"{what}: 'metrics'", node, "metrics"))
+    metrics = tuple(
+        str(m) for m in r.seq(node.get("metrics"), f"{what}: 'metrics'", node, "metrics")
+    )
     if kind == "figures" and not metrics:
         r.error(node, f"{what}: a figures entry needs 'metrics'")
     if not (entry_id and kind and title):
         return None
     return Entry(
-        id=entry_id, kind=kind, title=title, phrasings=phrasings, sources=sources, file=r.name,
-        answer=answer, sections=sections, portal=portal, years=years, metrics=metrics,
+        id=entry_id,
+        kind=kind,
+        title=title,
+        phrasings=phrasings,
+        sources=sources,
+        file=r.name,
+        answer=answer,
+        sections=sections,
+        portal=portal,
+        years=years,
+        metrics=metrics,
     )
 
 
@@ -237,7 +248,9 @@ def _read_regions(r: _FileReader, node: Any, out: dict[str, Region]) -> None:
         value = r.mapping(value, what, node, key)
         ru = r.string(value, "ru", what)
         en = r.string(value, "en", what)
-        aliases = tuple(str(a) for a in r.seq(value.get("aliases"), f"{what}: 'aliases'", value, "aliases"))
+        aliases = tuple(
+            str(a) for a in r.seq(value.get("aliases"), f"{what}: 'aliases'", value, "aliases")
+        )
         if key in out:
             r.error(node, f"{what} is defined twice", key)
         elif ru and en:
@@ -266,7 +279,9 @@ def _read_placement(r: _FileReader, node: Any, parent: Any, year: int) -> Placem
     if region is None:
         return None
     r.refs.regions.append((r, node, region))
-    return Placement(region, place, place_range, float(score) if score is not None else None, sources)
+    return Placement(
+        region, place, place_range, float(score) if score is not None else None, sources
+    )
 
 
 def _read_year(r: _FileReader, node: Any, parent: Any) -> RatingYear | None:
@@ -307,89 +322,110 @@ def _read_figure(r: _FileReader, node: Any, parent: Any) -> Figure | None:
     return Figure(fid, metric, date, str(value), text, sources)
 
 
+@dataclass
+class _Collected:
+    """What every file contributed so far."""
+
+    sources: dict[str, Source] = field(default_factory=dict)
+    regions: dict[str, Region] = field(default_factory=dict)
+    entries: list[Entry] = field(default_factory=list)
+    years: list[RatingYear] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    neighbours: list[str] = field(default_factory=list)
+    entry_lines: dict[str, tuple[_FileReader, int]] = field(default_factory=dict)
+
+
+def _parse(path: Path, errors: list[KbError]) -> LineDict | None:
+    """The file's top-level mapping, or None after recording why it cannot be read."""
+    try:
+        doc = load_yaml(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        errors.append(KbError(path.name, 1, f"not UTF-8 text ({exc.reason})"))
+        return None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        errors.append(KbError(path.name, mark.line + 1 if mark else 1, f"YAML syntax: {problem}"))
+        return None
+    if doc is None or isinstance(doc, LineDict):
+        return doc
+    errors.append(KbError(path.name, 1, "the file must be a mapping of sections"))
+    return None
+
+
+def _read_file(r: _FileReader, doc: LineDict, out: _Collected) -> None:
+    for key in doc:
+        if key not in TOP_LEVEL_KEYS:
+            expected = ", ".join(TOP_LEVEL_KEYS)
+            r.error(doc, f"unknown section '{key}' (expected one of {expected})", key)
+    if "sources" in doc:
+        _read_sources(r, doc["sources"], out.sources)
+    if "regions" in doc:
+        _read_regions(r, doc["regions"], out.regions)
+    for node in r.seq(doc.get("entries"), "'entries'", doc, "entries"):
+        entry = _read_entry(r, node, doc)
+        if entry is None:
+            continue
+        if entry.id in out.entry_lines:
+            other, line = out.entry_lines[entry.id]
+            r.error(node, f"entry '{entry.id}' is already defined in {other.name}:{line}", "id")
+            continue
+        out.entry_lines[entry.id] = (r, line_of(node, "id"))
+        out.entries.append(entry)
+    for node in r.seq(doc.get("years"), "'years'", doc, "years"):
+        year = _read_year(r, node, doc)
+        if year:
+            if any(y.year == year.year for y in out.years):
+                r.error(node, f"rating year {year.year} is defined twice", "year")
+            out.years.append(year)
+    for node in r.seq(doc.get("figures"), "'figures'", doc, "figures"):
+        figure = _read_figure(r, node, doc)
+        if figure:
+            out.figures.append(figure)
+    for node in r.seq(doc.get("neighbours"), "'neighbours'", doc, "neighbours"):
+        out.neighbours.append(str(node))
+        r.refs.regions.append((r, doc, str(node)))
+
+
+def _check_references(refs: _CrossRefs, out: _Collected) -> None:
+    for reader, node, ref in refs.sources:
+        if ref not in out.sources:
+            reader.error(node, f"unknown source '{ref}' (not in any 'sources' section)", "ref")
+    for reader, node, region in refs.regions:
+        if region not in out.regions:
+            reader.error(node, f"unknown region '{region}'", "region")
+    metrics = {f.metric for f in out.figures}
+    for entry in out.entries:
+        for metric in entry.metrics:
+            if metric not in metrics:
+                reader, line = out.entry_lines[entry.id]
+                reader.error(
+                    None, f"entry '{entry.id}': no figure has metric '{metric}'", line=line
+                )
+
+
 def load_dir(data_dir: Path) -> KnowledgeBase:
     """Load and validate every YAML file in `data_dir`; raise KbInvalid listing all problems."""
-    errors: list[KbError] = []
-    refs = _CrossRefs(sources=[], regions=[])
-    sources: dict[str, Source] = {}
-    regions: dict[str, Region] = {}
-    entries: list[Entry] = []
-    years: list[RatingYear] = []
-    figures: list[Figure] = []
-    neighbours: list[str] = []
-    entry_lines: dict[str, tuple[_FileReader, int]] = {}
-
     files = data_files(data_dir)
     if not files:
         raise KbInvalid([KbError(str(data_dir), 0, "no .yaml files found")])
+    errors: list[KbError] = []
+    refs = _CrossRefs(sources=[], regions=[])
+    out = _Collected()
     for path in files:
-        r = _FileReader(path.name, errors, refs)
-        try:
-            doc = load_yaml(path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError as exc:
-            errors.append(KbError(path.name, 1, f"not UTF-8 text ({exc.reason})"))
-            continue
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            problem = getattr(exc, "problem", None) or str(exc)
-            errors.append(KbError(path.name, mark.line + 1 if mark else 1, f"YAML syntax: {problem}"))
-            continue
-        if doc is None:
-            continue
-        if not isinstance(doc, LineDict):
-            errors.append(KbError(path.name, 1, "the file must be a mapping of sections"))
-            continue
-        for key in doc:
-            if key not in TOP_LEVEL_KEYS:
-                r.error(doc, f"unknown section '{key}' (expected one of {', '.join(TOP_LEVEL_KEYS)})", key)
-        readers: dict[str, Callable[[], None]] = {
-            "sources": lambda: _read_sources(r, doc["sources"], sources),
-            "regions": lambda: _read_regions(r, doc["regions"], regions),
-        }
-        for key, read in readers.items():
-            if key in doc:
-                read()
-        for node in r.seq(doc.get("entries"), "'entries'", doc, "entries"):
-            entry = _read_entry(r, node, doc)
-            if entry is None:
-                continue
-            if entry.id in entry_lines:
-                other, line = entry_lines[entry.id]
-                r.error(node, f"entry '{entry.id}' is already defined in {other.name}:{line}", "id")
-                continue
-            entry_lines[entry.id] = (r, line_of(node, "id"))
-            entries.append(entry)
-        for node in r.seq(doc.get("years"), "'years'", doc, "years"):
-            year = _read_year(r, node, doc)
-            if year:
-                if any(y.year == year.year for y in years):
-                    r.error(node, f"rating year {year.year} is defined twice", "year")
-                years.append(year)
-        for node in r.seq(doc.get("figures"), "'figures'", doc, "figures"):
-            figure = _read_figure(r, node, doc)
-            if figure:
-                figures.append(figure)
-        for node in r.seq(doc.get("neighbours"), "'neighbours'", doc, "neighbours"):
-            neighbours.append(str(node))
-            refs.regions.append((r, doc, str(node)))
-
-    for reader, node, ref in refs.sources:
-        if ref not in sources:
-            reader.error(node, f"unknown source '{ref}' (not in any 'sources' section)", "ref")
-    for reader, node, region in refs.regions:
-        if region not in regions:
-            reader.error(node, f"unknown region '{region}'", "region")
-    metrics = {f.metric for f in figures}
-    for entry in entries:
-        for metric in entry.metrics:
-            if metric not in metrics:
-                reader, line = entry_lines[entry.id]
-                reader.error(None, f"entry '{entry.id}': no figure has metric '{metric}'", line=line)
-    if not entries:
+        doc = _parse(path, errors)
+        if doc is not None:
+            _read_file(_FileReader(path.name, errors, refs), doc, out)
+    _check_references(refs, out)
+    if not out.entries and not errors:
         errors.append(KbError(str(data_dir), 0, "no entries found"))
     if errors:
         raise KbInvalid(errors)
     return KnowledgeBase(
-        sources=sources, entries=tuple(entries), regions=regions, neighbours=tuple(neighbours),
-        ratings=tuple(sorted(years, key=lambda y: y.year)), figures=tuple(figures),
+        sources=out.sources,
+        entries=tuple(out.entries),
+        regions=out.regions,
+        neighbours=tuple(out.neighbours),
+        ratings=tuple(sorted(out.years, key=lambda y: y.year)),
+        figures=tuple(out.figures),
     )

@@ -49,8 +49,12 @@ CREATE TABLE phrasings (
     entry_idx INTEGER NOT NULL REFERENCES entries(idx), lang TEXT NOT NULL,
     text TEXT NOT NULL, tokens TEXT NOT NULL
 );
-CREATE TABLE regions (key TEXT PRIMARY KEY, name_ru TEXT NOT NULL, name_en TEXT NOT NULL, aliases TEXT NOT NULL);
-CREATE TABLE neighbours (position INTEGER PRIMARY KEY, region TEXT NOT NULL REFERENCES regions(key));
+CREATE TABLE regions (
+    key TEXT PRIMARY KEY, name_ru TEXT NOT NULL, name_en TEXT NOT NULL, aliases TEXT NOT NULL
+);
+CREATE TABLE neighbours (
+    position INTEGER PRIMARY KEY, region TEXT NOT NULL REFERENCES regions(key)
+);
 CREATE TABLE rating_years (
     year INTEGER PRIMARY KEY, regions_total INTEGER, score_unit TEXT,
     note_ru TEXT, note_en TEXT, sources TEXT NOT NULL
@@ -111,7 +115,9 @@ async def build(data_dir: Path, db_path: Path) -> tuple[KnowledgeBase, Prepared]
 
 
 async def _write(db: aiosqlite.Connection, kb: KnowledgeBase, prepared: Prepared, fp: str) -> None:
-    await db.executemany("INSERT INTO meta VALUES (?, ?)", [("fingerprint", fp), ("schema", str(SCHEMA_VERSION))])
+    await db.executemany(
+        "INSERT INTO meta VALUES (?, ?)", [("fingerprint", fp), ("schema", str(SCHEMA_VERSION))]
+    )
     await db.executemany(
         "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)",
         [(s.key, s.title, s.publisher, s.url, s.published, s.grade) for s in kb.sources.values()],
@@ -120,9 +126,17 @@ async def _write(db: aiosqlite.Connection, kb: KnowledgeBase, prepared: Prepared
         "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                idx, e.id, e.kind, e.file, e.title.ru, e.title.en,
-                e.answer.ru if e.answer else None, e.answer.en if e.answer else None, e.portal,
-                json.dumps(e.years), json.dumps(e.metrics),
+                idx,
+                e.id,
+                e.kind,
+                e.file,
+                e.title.ru,
+                e.title.en,
+                e.answer.ru if e.answer else None,
+                e.answer.en if e.answer else None,
+                e.portal,
+                json.dumps(e.years),
+                json.dumps(e.metrics),
                 json.dumps({k: asdict(v) for k, v in e.sections.items()}, ensure_ascii=False),
                 _cites(e.sources),
             )
@@ -138,31 +152,53 @@ async def _write(db: aiosqlite.Connection, kb: KnowledgeBase, prepared: Prepared
     # prepare_phrasings yields the phrasings in this same order.
     await db.executemany(
         "INSERT INTO phrasings VALUES (?, ?, ?, ?)",
-        [(idx, lang, text, " ".join(tokens)) for (idx, lang, text), (_, tokens) in zip(texts, prepared, strict=True)],
+        [
+            (idx, lang, text, " ".join(tokens))
+            for (idx, lang, text), (_, tokens) in zip(texts, prepared, strict=True)
+        ],
     )
     await db.executemany(
         "INSERT INTO regions VALUES (?, ?, ?, ?)",
-        [(r.key, r.name.ru, r.name.en, json.dumps(r.aliases, ensure_ascii=False)) for r in kb.regions.values()],
+        [
+            (r.key, r.name.ru, r.name.en, json.dumps(r.aliases, ensure_ascii=False))
+            for r in kb.regions.values()
+        ],
     )
     await db.executemany("INSERT INTO neighbours VALUES (?, ?)", list(enumerate(kb.neighbours)))
     for y in kb.ratings:
         await db.execute(
             "INSERT INTO rating_years VALUES (?, ?, ?, ?, ?, ?)",
-            (y.year, y.regions_total, y.score_unit, y.note.ru if y.note else None,
-             y.note.en if y.note else None, _cites(y.sources)),
+            (
+                y.year,
+                y.regions_total,
+                y.score_unit,
+                y.note.ru if y.note else None,
+                y.note.en if y.note else None,
+                _cites(y.sources),
+            ),
         )
         await db.executemany(
             "INSERT INTO rating_places VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (y.year, pos, p.region, p.place,
-                 p.place_range[0] if p.place_range else None,
-                 p.place_range[1] if p.place_range else None, p.score, _cites(p.sources))
+                (
+                    y.year,
+                    pos,
+                    p.region,
+                    p.place,
+                    p.place_range[0] if p.place_range else None,
+                    p.place_range[1] if p.place_range else None,
+                    p.score,
+                    _cites(p.sources),
+                )
                 for pos, p in enumerate(y.places)
             ],
         )
     await db.executemany(
         "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(f.id, f.metric, f.date, f.value, f.text.ru, f.text.en, _cites(f.sources)) for f in kb.figures],
+        [
+            (f.id, f.metric, f.date, f.value, f.text.ru, f.text.en, _cites(f.sources))
+            for f in kb.figures
+        ],
     )
 
 
@@ -170,9 +206,11 @@ async def stored_fingerprint(db_path: Path) -> str | None:
     if not db_path.exists():
         return None
     try:
-        async with aiosqlite.connect(f"file:{db_path}?mode=ro", uri=True) as db:
-            async with db.execute("SELECT value FROM meta WHERE key = 'fingerprint'") as cur:
-                row = await cur.fetchone()
+        async with (
+            aiosqlite.connect(f"file:{db_path}?mode=ro", uri=True) as db,
+            db.execute("SELECT value FROM meta WHERE key = 'fingerprint'") as cur,
+        ):
+            row = await cur.fetchone()
     except aiosqlite.Error:
         return None
     return row[0] if row else None
@@ -189,43 +227,84 @@ async def load(db_path: Path) -> tuple[KnowledgeBase, Prepared]:
         sources = {r[0]: Source(*r) for r in await rows("SELECT * FROM sources")}
         entries = []
         for r in await rows("SELECT * FROM entries ORDER BY idx"):
-            (_, eid, kind, file, t_ru, t_en, a_ru, a_en, portal, years, metrics, sections, cites) = r
-            entries.append(Entry(
-                id=eid, kind=kind, title=Text(t_ru, t_en), phrasings={}, sources=_uncite(cites),
-                file=file, answer=Text(a_ru, a_en) if a_ru is not None else None,
-                sections={k: Text(**v) for k, v in json.loads(sections).items()}, portal=portal,
-                years=tuple(json.loads(years)), metrics=tuple(json.loads(metrics)),
-            ))
+            (
+                _,
+                eid,
+                kind,
+                file,
+                t_ru,
+                t_en,
+                a_ru,
+                a_en,
+                portal,
+                years,
+                metrics,
+                sections,
+                cites,
+            ) = r
+            entries.append(
+                Entry(
+                    id=eid,
+                    kind=kind,
+                    title=Text(t_ru, t_en),
+                    phrasings={},
+                    sources=_uncite(cites),
+                    file=file,
+                    answer=Text(a_ru, a_en) if a_ru is not None else None,
+                    sections={k: Text(**v) for k, v in json.loads(sections).items()},
+                    portal=portal,
+                    years=tuple(json.loads(years)),
+                    metrics=tuple(json.loads(metrics)),
+                )
+            )
         phrasings: dict[int, dict[str, list[str]]] = {}
         prepared: Prepared = []
         for idx, lang, text, tokens in await rows("SELECT * FROM phrasings ORDER BY rowid"):
             phrasings.setdefault(idx, {}).setdefault(lang, []).append(text)
             prepared.append((idx, tokens.split()))
         entries = [
-            Entry(**{**{f: getattr(e, f) for f in e.__slots__},
-                     "phrasings": {k: tuple(v) for k, v in phrasings.get(i, {}).items()}})
+            Entry(
+                **{
+                    **{f: getattr(e, f) for f in e.__slots__},
+                    "phrasings": {k: tuple(v) for k, v in phrasings.get(i, {}).items()},
+                }
+            )
             for i, e in enumerate(entries)
         ]
         regions = {
             r[0]: Region(r[0], Text(r[1], r[2]), tuple(json.loads(r[3])))
             for r in await rows("SELECT * FROM regions")
         }
-        neighbours = tuple(r[0] for r in await rows("SELECT region FROM neighbours ORDER BY position"))
+        neighbours = tuple(
+            r[0] for r in await rows("SELECT region FROM neighbours ORDER BY position")
+        )
         places: dict[int, list[Placement]] = {}
         for year, _, region, place, lo, hi, score, cites in await rows(
             "SELECT * FROM rating_places ORDER BY year, position"
         ):
-            places.setdefault(year, []).append(Placement(
-                region, place, (lo, hi) if lo is not None else None, score, _uncite(cites)
-            ))
+            places.setdefault(year, []).append(
+                Placement(
+                    region, place, (lo, hi) if lo is not None else None, score, _uncite(cites)
+                )
+            )
         ratings = tuple(
-            RatingYear(year, total, unit, Text(n_ru, n_en) if n_ru is not None else None,
-                       _uncite(cites), tuple(places.get(year, ())))
-            for year, total, unit, n_ru, n_en, cites in await rows("SELECT * FROM rating_years ORDER BY year")
+            RatingYear(
+                year,
+                total,
+                unit,
+                Text(n_ru, n_en) if n_ru is not None else None,
+                _uncite(cites),
+                tuple(places.get(year, ())),
+            )
+            for year, total, unit, n_ru, n_en, cites in await rows(
+                "SELECT * FROM rating_years ORDER BY year"
+            )
         )
         figures = tuple(
             Figure(fid, metric, date, value, Text(ru, en), _uncite(cites))
-            for fid, metric, date, value, ru, en, cites in await rows("SELECT * FROM figures ORDER BY rowid")
+            for fid, metric, date, value, ru, en, cites in await rows(
+                "SELECT * FROM figures ORDER BY rowid"
+            )
         )
     kb = KnowledgeBase(sources, tuple(entries), regions, neighbours, ratings, figures)
     return kb, prepared

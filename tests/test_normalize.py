@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.answer import Engine
+
+
+def tokens(engine: Engine, text: str) -> tuple[str, ...]:
+    return engine.normalizer.normalize(text).tokens
+
+
+def test_case_yo_and_punctuation_are_ignored(engine: Engine) -> None:
+    assert tokens(engine, "РЕБЁНКА!!!") == tokens(engine, "ребенка")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("gfcgjhn", "паспорт"),  # Russian typed with the English layout
+        ("htqnbyu", "рейтинг"),
+        (",hfr", "брак"),  # punctuation keys are letters in the other layout
+        ("кфештп", "rating"),  # English typed with the Russian layout
+    ],
+)
+def test_wrong_keyboard_layout_is_tried(engine: Engine, typed: str, meant: str) -> None:
+    norm = engine.normalizer.normalize(typed)
+    assert norm.tokens == tokens(engine, meant)
+    assert norm.layout_fixed is True
+
+
+def test_unknown_text_is_left_in_its_layout(engine: Engine) -> None:
+    # "ыуфкср" is "search" in the other layout: not a word the knowledge base knows.
+    assert engine.normalizer.normalize("ыуфкср").layout_fixed is False
+
+
+def test_word_forms_reduce_to_one_lemma(engine: Engine) -> None:
+    forms = ["паспорт", "паспорта", "паспортом", "паспортов"]
+    assert len({tokens(engine, f) for f in forms}) == 1
+    assert tokens(engine, "детей") == tokens(engine, "ребенок")
+
+
+@pytest.mark.parametrize(
+    ("variant", "concept"),
+    [
+        ("ЕПГУ", "госуслуга"),
+        ("гос услуги", "госуслуга"),
+        ("госуслугах", "госуслуга"),
+        ("охотбилет", "охотбилет"),
+        ("охотничьего билета", "охотбилет"),
+        ("hunting licence", "охотбилет"),
+        ("загран", "загранпаспорт"),
+        ("сколько стоит", "пошлина"),
+        ("МФЦ", "мфц"),
+        ("ГАИ", "гибдд"),
+    ],
+)
+def test_synonyms_and_abbreviations_map_to_one_concept(
+    engine: Engine, variant: str, concept: str
+) -> None:
+    assert concept in tokens(engine, variant)
+
+
+def test_typos_are_corrected_towards_known_words(engine: Engine) -> None:
+    norm = engine.normalizer.normalize("регистрацыя пасспорта")
+    assert "регистрация" in norm.tokens
+    assert "паспорт" in norm.tokens
+    assert norm.corrected
+
+
+def test_real_words_are_not_taken_for_typos(engine: Engine) -> None:
+    # "продать" is one letter from "подать", but it is a word of its own.
+    assert "подать" not in tokens(engine, "продать квартиру")
+
+
+def test_language_is_detected(engine: Engine) -> None:
+    assert engine.normalizer.normalize("how much is a passport").lang == "en"
+    assert engine.normalizer.normalize("сколько стоит паспорт").lang == "ru"
+    assert engine.normalizer.normalize("gfcgjhn").lang == "ru"
+
+
+def test_long_input_is_cut_before_matching(engine: Engine) -> None:
+    norm = engine.normalizer.normalize("паспорт " * 2000)
+    assert len(norm.tokens) < 200
+
+
+def test_stopwords_do_not_swallow_concepts(engine: Engine) -> None:
+    """A stopword that lemmatises into a concept would silently delete that concept."""
+    n = engine.normalizer
+    concepts = set(n.synonyms.values())
+    assert n.stopwords & concepts == {"область"}  # "регион"/"область" is deliberately ignored

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from bot.engine.answer import Answer, SourceRef
+from bot.engine.render import render_html, render_plain
+
+ALLOWED_TAGS = {"b", "i", "a"}
+
+
+class TagChecker(HTMLParser):
+    """Fails on any tag Telegram's HTML mode would refuse or that is left open."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        assert tag in ALLOWED_TAGS, tag
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack.pop() == tag, tag
+
+
+def check_html(text: str) -> None:
+    checker = TagChecker()
+    checker.feed(text)
+    checker.close()
+    assert checker.stack == []
+
+
+def test_html_escapes_every_string() -> None:
+    evil = '<script>alert("x")</script> & <b>'
+    answer = Answer(
+        query=evil,
+        status="answer",
+        lang="ru",
+        title=evil,
+        body=evil,
+        topic="t",
+        sources=(SourceRef(evil, evil, 'https://example.org/?a=1&b="2"', evil),),
+    )
+    html = render_html(answer)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'href="https://example.org/?a=1&amp;b=&quot;2&quot;"' in html
+    check_html(html)
+
+
+def test_real_answers_are_valid_telegram_html(engine) -> None:  # type: ignore[no-untyped-def]
+    for query in ("рейтинг", "регистрация брака", "паспорт", "борщ", "2017", "кто первый", "86%"):
+        check_html(render_html(engine.ask(query)))
+
+
+def test_plain_text_lists_sources_with_dates(engine) -> None:  # type: ignore[no-untyped-def]
+    text = render_plain(engine.ask("Калужская"))
+    assert "Источник" in text and "данные: 2019" in text and "https://" in text

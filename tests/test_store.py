@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.engine.answer import Engine
+from bot.kb import store
+from bot.kb.loader import KbInvalid
+
+from .conftest import DATA
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+async def test_build_then_load_gives_the_same_knowledge_base(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "kb.sqlite3"
+    built, prepared = await store.build(data_dir, db)
+    loaded, prepared_again = await store.load(db)
+    assert loaded == built
+    assert prepared_again == [(i, list(t)) for i, t in prepared]
+
+
+async def test_engine_from_the_database_answers_like_one_from_yaml(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    kb, prepared = await store.build(data_dir, tmp_path / "kb.sqlite3")
+    from_db = Engine(*(await store.load(tmp_path / "kb.sqlite3")))
+    from_yaml = Engine(kb, prepared)
+    for query in ("рейтинг", "Калужская 2019", "паспорт", "загс", "борщ"):
+        assert from_db.ask(query) == from_yaml.ask(query)
+
+
+async def test_changed_sources_are_rebuilt_at_start(data_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "kb.sqlite3"
+    await store.ensure_built(data_dir, db)
+    first = await store.stored_fingerprint(db)
+    services = data_dir / "services.yaml"
+    services.write_text(
+        services.read_text(encoding="utf-8").replace(
+            "- выйти замуж", "- хочу выйти замуж за смолянина"
+        ),
+        encoding="utf-8",
+    )
+    kb, _ = await store.ensure_built(data_dir, db)
+    assert await store.stored_fingerprint(db) != first
+    assert "хочу выйти замуж за смолянина" in kb.entry("marriage-registration").phrasings["ru"]
+
+
+async def test_unchanged_sources_are_not_rebuilt(data_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "kb.sqlite3"
+    await store.ensure_built(data_dir, db)
+    stamp = db.stat().st_mtime_ns
+    await store.ensure_built(data_dir, db)
+    assert db.stat().st_mtime_ns == stamp
+
+
+async def test_a_broken_source_leaves_the_last_good_build(data_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "kb.sqlite3"
+    await store.build(data_dir, db)
+    before = db.read_bytes()
+    (data_dir / "faq.yaml").write_text("entries: [\n", encoding="utf-8")
+    with pytest.raises(KbInvalid):
+        await store.build(data_dir, db)
+    assert db.read_bytes() == before
+    assert not list(tmp_path.glob("kb.sqlite3.tmp*"))
+
+
+def test_export_holds_every_entry_with_phrasings(kb) -> None:  # type: ignore[no-untyped-def]
+    exported = store.export(kb)
+    assert len(exported["entries"]) == len(kb.entries)
+    marriage = next(e for e in exported["entries"] if e["id"] == "marriage-registration")
+    assert marriage["phrasings"]["ru"] and marriage["sections"]["fee"]["ru"]
+    assert exported["ratings"][0]["year"] == 2017
