@@ -25,6 +25,23 @@ LEAD = 0.1
 SURE_AT = 0.9
 SURE_LEAD = 0.03
 MAX_SUGGESTIONS = 3
+# A service card answers what it costs, how long it takes and what to bring, whatever the service:
+# these concepts count as explained by every card even where no phrasing names them.
+SERVICE_ASPECTS = frozenset(
+    {
+        "пошлина",
+        "срок",
+        "документ",
+        "мфц",
+        "получить",
+        "заявление",
+        "госуслуга",
+        "электронный",
+        "оплатить",
+        "подать",
+        "лично",
+    }
+)
 YEAR_BONUS = 0.12
 YEAR_PENALTY = 0.2
 
@@ -99,7 +116,7 @@ class Engine:
         self.slots = SlotReader(self.normalizer, kb.regions)
         if prepared is None:
             prepared = prepare_phrasings(kb, self.normalizer, self.slots)
-        self.index = Index(kb.entries, prepared)
+        self.index = Index(kb.entries, prepared, implied={"service": SERVICE_ASPECTS})
         self.normalizer.set_vocabulary(self.index.vocabulary | self.slots.alias_tokens)
         self.ratings = RatingAnswers(kb)
         rating_years = tuple(y.year for y in kb.ratings)
@@ -119,7 +136,7 @@ class Engine:
             if slots.year or slots.regions or slots.unknown_region:
                 return self._answer(query, self.kb.entry("rating"), 1.0, slots, lang)
             return Answer(query, NONE, lang, body=self._fallback(lang))
-        scored = [self._adjust(s, slots) for s in self.index.score(content)]
+        scored = [self._adjust(s, slots) for s in self.index.score(content, norm.minor)]
         scored = [s for s in scored if s.precision >= CLARIFY_PRECISION]
         scored.sort(key=lambda s: s.score, reverse=True)
         if not scored or scored[0].score < CLARIFY_AT:
@@ -128,7 +145,7 @@ class Engine:
                 NONE,
                 lang,
                 body=self._fallback(lang),
-                score=round(scored[0].score, 3) if scored else 0.0,
+                score=round(min(scored[0].score, 1.0), 3) if scored else 0.0,
             )
         top = scored[0]
         runner_up = scored[1].score if len(scored) > 1 else 0.0
@@ -147,7 +164,7 @@ class Engine:
             lang,
             title=t(lang, "clarify"),
             body=body,
-            score=round(top.score, 3),
+            score=round(min(top.score, 1.0), 3),
             suggestions=suggestions,
         )
 
@@ -161,7 +178,8 @@ class Engine:
         if slots.year is None or not years:
             return s
         bonus = YEAR_BONUS if slots.year in years else -YEAR_PENALTY
-        return Scored(s.entry, max(0.0, min(1.0, s.score + bonus)), s.phrasing, s.precision)
+        # Not capped at 1.0: the bonus must still separate two perfect phrasings.
+        return Scored(s.entry, max(0.0, s.score + bonus), s.phrasing, s.precision)
 
     # -- composing -------------------------------------------------------------------------------
     def _answer(self, query: str, entry: Entry, score: float, slots: Slots, lang: str) -> Answer:
@@ -189,7 +207,7 @@ class Engine:
             title=title,
             body=body.strip(),
             topic=entry.id,
-            score=round(score, 3),
+            score=round(min(score, 1.0), 3),
             sources=self._refs(cites),
             sections=sections,
             portal=entry.portal,

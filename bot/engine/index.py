@@ -1,9 +1,10 @@
 """Scores knowledge-base entries against a query's content tokens.
 
-Each phrasing is reduced to content tokens once at load. A query scores an entry by how much of
-the query the entry's vocabulary explains (precision, IDF-weighted, so that unknown words such as
-"борщ" pull the score down) and how much of its best phrasing the query covers (recall), blended
-with RapidFuzz's token-sort ratio against that phrasing to break ties by wording.
+Each phrasing is reduced to content tokens once at load. A query scores each phrasing by how much
+of the query the phrasing (and, in part, the rest of its entry) explains (precision, IDF-weighted,
+so that unknown words such as "борщ" pull the score down) and how much of the phrasing the query
+covers (recall), blended with RapidFuzz's token-sort ratio to break ties by wording. An entry
+scores as its best phrasing.
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ from bot.kb.model import Entry
 
 # The weight of a word the knowledge base has never seen: about that of a word in two entries.
 UNKNOWN_WEIGHT = 3.0
+# An unknown verb or adverb ("находится", "чаще") weighs less than an unknown noun.
+MINOR_WEIGHT = 1.0
 NUMBER_WEIGHT = 1.0
 # A year in a phrasing ("мониторинг 2019") helps it match a query naming that year, but a year
 # in a query is not a word to explain: "рейтинг 2017" is as much about the rating as "рейтинг".
 YEAR_WEIGHT = 1.0
 FUZZ_SHARE = 0.15
+VOCAB_CREDIT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +53,20 @@ def is_year(token: str) -> bool:
 class Index:
     """Prepared once at load from (entry, content tokens of each phrasing)."""
 
-    def __init__(self, entries: Sequence[Entry], phrasings: Sequence[tuple[int, Sequence[str]]]):
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        phrasings: Sequence[tuple[int, Sequence[str]]],
+        implied: dict[str, frozenset[str]] | None = None,
+    ):
+        """`implied`: words every entry of a kind explains ("срок" for every service card)."""
         self.entries = list(entries)
         df: dict[str, int] = defaultdict(int)
         vocab_by_entry: list[set[str]] = [set() for _ in self.entries]
         for entry_idx, tokens in phrasings:
             vocab_by_entry[entry_idx].update(tokens)
+        for entry_idx, entry in enumerate(self.entries):
+            vocab_by_entry[entry_idx].update((implied or {}).get(entry.kind, ()))
         for vocab in vocab_by_entry:
             for t in vocab:
                 df[t] += 1
@@ -79,37 +91,46 @@ class Index:
     def vocabulary(self) -> frozenset[str]:
         return frozenset(self.idf)
 
-    def weight(self, token: str) -> float:
+    def weight(self, token: str, minor: frozenset[str] = frozenset()) -> float:
         w = self.idf.get(token)
         if w is not None:
             return w
-        return NUMBER_WEIGHT if token.isdigit() else UNKNOWN_WEIGHT
+        if token.isdigit():
+            return NUMBER_WEIGHT
+        return MINOR_WEIGHT if token in minor else UNKNOWN_WEIGHT
 
-    def score(self, tokens: Sequence[str]) -> list[Scored]:
+    def score(self, tokens: Sequence[str], minor: frozenset[str] = frozenset()) -> list[Scored]:
         """Entries sharing a word with the query, best first."""
         query = frozenset(tokens)
         words = [t for t in query if not is_year(t)]
-        total = sum(self.weight(t) for t in words)
+        total = sum(self.weight(t, minor) for t in words)
         if total <= 0:
             return []
         query_text = " ".join(sorted(query))
         candidates = {p for t in query for p in self.postings.get(t, ())}
-        best: dict[int, tuple[float, Phrasing]] = {}
+        explained: dict[int, float] = {}  # entry -> weight of the query words its vocabulary has
+        best: dict[int, Scored] = {}
         for p_idx in candidates:
             phrasing = self.phrasings[p_idx]
-            recall = sum(self.idf[x] for x in query & phrasing.tokens) / phrasing.weight
-            current = best.get(phrasing.entry)
-            if current is None or recall > current[0]:
-                best[phrasing.entry] = (recall, phrasing)
-        results = []
-        for entry_idx, (recall, phrasing) in best.items():
-            vocab = self.entry_vocab[entry_idx]
-            precision = sum(self.idf[t] for t in words if t in vocab) / total
+            entry_idx = phrasing.entry
+            if entry_idx not in explained:
+                vocab = self.entry_vocab[entry_idx]
+                explained[entry_idx] = sum(self.idf[t] for t in words if t in vocab)
+            shared = query & phrasing.tokens
+            in_phrasing = sum(self.idf[t] for t in shared if not is_year(t))
+            # Words this phrasing has count fully; words only other phrasings of the entry have
+            # count in part, so that a question may combine two phrasings of one entry.
+            precision = (in_phrasing + VOCAB_CREDIT * (explained[entry_idx] - in_phrasing)) / total
+            recall = sum(self.idf[t] for t in shared) / phrasing.weight
+            if precision <= 0 or recall <= 0:
+                continue
             f1 = 2 * precision * recall / (precision + recall)
             ratio = fuzz.token_sort_ratio(query_text, phrasing.text, processor=None) / 100
-            score = (1 - FUZZ_SHARE) * f1 + FUZZ_SHARE * ratio * precision
-            results.append(
-                Scored(self.entries[entry_idx], min(score, 1.0), phrasing.text, precision)
-            )
-        results.sort(key=lambda s: s.score, reverse=True)
-        return results
+            score = min((1 - FUZZ_SHARE) * f1 + FUZZ_SHARE * ratio * precision, 1.0)
+            current = best.get(entry_idx)
+            if current is None or score > current.score:
+                entry_precision = explained[entry_idx] / total
+                best[entry_idx] = Scored(
+                    self.entries[entry_idx], score, phrasing.text, entry_precision
+                )
+        return sorted(best.values(), key=lambda s: s.score, reverse=True)

@@ -17,7 +17,7 @@ import pymorphy3
 import Stemmer
 from rapidfuzz import fuzz, process
 
-from bot.engine.lexicon import STOPWORDS, SYNONYMS
+from bot.engine.lexicon import MINOR_EN, STOPWORDS, SYNONYMS
 
 _QWERTY = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`"
 _YCUKEN = "йцукенгшщзхъфывапролджэячсмитьбюё"
@@ -31,6 +31,26 @@ _LATIN_RE = re.compile(r"[a-z]")
 # must not cost more than a question does.
 MAX_CHARS = 400
 MAX_SYNONYM_WORDS = 4
+# Parts of speech that rarely name a topic: an unknown verb or adverb ("находится", "чаще")
+# says less about what the question is about than an unknown noun ("борщ", "кредит").
+_MINOR_POS = frozenset(
+    {
+        "VERB",
+        "INFN",
+        "PRTF",
+        "PRTS",
+        "GRND",
+        "ADVB",
+        "PREP",
+        "CONJ",
+        "PRCL",
+        "NPRO",
+        "NUMR",
+        "PRED",
+        "COMP",
+        "INTJ",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +61,7 @@ class Normalized:
     lang: str  # "ru" or "en": the language to answer in
     layout_fixed: bool
     corrected: tuple[tuple[str, str], ...] = ()  # (typed, understood) pairs
+    minor: frozenset[str] = frozenset()  # tokens of verbs, adverbs and other function words
 
 
 class Normalizer:
@@ -50,7 +71,8 @@ class Normalizer:
         self._morph = pymorphy3.MorphAnalyzer()
         self._stem_en = Stemmer.Stemmer("english")
         self._stem_ru = Stemmer.Stemmer("russian")
-        self._lemma = lru_cache(maxsize=200_000)(self._lemma_uncached)
+        self._minor_en = frozenset(self._stem_en.stemWords(MINOR_EN))
+        self._analyse = lru_cache(maxsize=200_000)(self._analyse_uncached)
         self.synonyms: dict[tuple[str, ...], str] = {}
         for concept, variants in SYNONYMS.items():
             for variant in (concept, *variants):
@@ -66,20 +88,26 @@ class Normalizer:
         self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
 
     # -- words -----------------------------------------------------------------------------
-    def _lemma_uncached(self, word: str) -> str:
+    def _lemma(self, word: str) -> str:
+        return self._analyse(word)[0]
+
+    def _analyse_uncached(self, word: str) -> tuple[str, bool]:
+        """(lemma, whether the word is a verb, adverb or other function word)."""
         if word.isdigit() or word == "%":
-            return word
+            return word, False
         if _CYRILLIC_RE.search(word):
             if not self._morph.word_is_known(word):
                 # pymorphy3 guesses odd lemmas for words it lacks ("учетку" -> "учеткать");
                 # a stemmer reduces every form of such a word to the same stem.
-                return self._stem_ru.stemWord(word)
-            lemma = self._morph.parse(word)[0].normal_form.replace("ё", "е")
+                return self._stem_ru.stemWord(word), False
+            parse = self._morph.parse(word)[0]
+            lemma = parse.normal_form.replace("ё", "е")
             # Reflexive and plain verbs are one concept: "зарегистрироваться" ~ "зарегистрировать".
             if lemma.endswith(("ться", "тись", "чься")):
                 lemma = lemma[:-2]
-            return lemma
-        return self._stem_en.stemWord(word)
+            return lemma, parse.tag.POS in _MINOR_POS
+        stem = self._stem_en.stemWord(word)
+        return stem, stem in self._minor_en
 
     def canonical(self, words: Iterable[str]) -> list[str]:
         """Lemmatise words and map synonym phrases (longest first) to their concept."""
@@ -168,7 +196,8 @@ class Normalizer:
             fixed.append(lemma)
         tokens = self._map_synonyms(fixed)
         lemmas = [lemma for _, lemma in words]
-        return Normalized(tuple(tokens), _language(lemmas), layout_fixed, tuple(corrected))
+        minor = frozenset(lemma for word, lemma in words if self._analyse(word)[1])
+        return Normalized(tuple(tokens), _language(lemmas), layout_fixed, tuple(corrected), minor)
 
     def _lemmas_of(self, chunk: str) -> list[tuple[str, str]]:
         return [(w, self._lemma(w)) for w in _WORD_RE.findall(chunk)]
