@@ -7,57 +7,26 @@ question that went wrong, so a regression is easy to see.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
-import yaml
 
-from bot.engine.answer import ANSWER, CLARIFY, NONE, Engine
+from bench.labelled import TUNING_SET, Case, is_right, load_cases
+from bot.engine.answer import ANSWER, Engine
 
-QUERIES = Path(__file__).with_name("queries.yaml")
 IN_SCOPE_TARGET = 0.97
 OFF_TOPIC_TARGET = 0.95
+CASES = load_cases(TUNING_SET)
 
 
-@dataclass(frozen=True)
-class Case:
-    query: str
-    expected: str  # a topic, "none", or "clarify"
-    allowed: tuple[str, ...] = ()
-
-
-def load_cases() -> list[Case]:
-    cases = []
-    for key, items in yaml.safe_load(QUERIES.read_text(encoding="utf-8")).items():
-        for item in items:
-            if isinstance(item, dict):
-                ((query, allowed),) = item.items()
-                cases.append(Case(str(query), key, tuple(allowed)))
-            else:
-                cases.append(Case(str(item), key))
-    return cases
-
-
-CASES = load_cases()
-
-
-def is_right(engine: Engine, case: Case) -> bool:
+def right(engine: Engine, case: Case) -> bool:
     answer = engine.ask(case.query)
-    if case.expected == "none":
-        return answer.status == NONE
-    if case.expected == "clarify":
-        offered = {s.topic for s in answer.suggestions}
-        return (answer.status == ANSWER and answer.topic in case.allowed) or (
-            answer.status == CLARIFY and bool(offered & set(case.allowed))
-        )
-    return answer.status == ANSWER and answer.topic == case.expected
+    offered = tuple(s.topic for s in answer.suggestions)
+    return is_right(case, answer.status, answer.topic, offered)
 
 
 def test_the_set_is_broad() -> None:
     topics = {c.expected for c in CASES}
     assert len(CASES) >= 300
-    assert sum(c.expected == "none" for c in CASES) >= 40
+    assert sum(c.off_topic for c in CASES) >= 40
     assert len(topics) >= 30
 
 
@@ -67,15 +36,15 @@ def test_every_topic_in_the_knowledge_base_is_covered(engine: Engine) -> None:
 
 
 def test_in_scope_questions_get_the_right_answer(engine: Engine) -> None:
-    cases = [c for c in CASES if c.expected != "none"]
-    wrong = [c.query for c in cases if not is_right(engine, c)]
+    cases = [c for c in CASES if not c.off_topic]
+    wrong = [c.query for c in cases if not right(engine, c)]
     accuracy = 1 - len(wrong) / len(cases)
     assert accuracy >= IN_SCOPE_TARGET, f"{accuracy:.1%} right; wrong: {wrong}"
 
 
 def test_off_topic_questions_get_none(engine: Engine) -> None:
-    cases = [c for c in CASES if c.expected == "none"]
-    wrong = [c.query for c in cases if not is_right(engine, c)]
+    cases = [c for c in CASES if c.off_topic]
+    wrong = [c.query for c in cases if not right(engine, c)]
     rate = 1 - len(wrong) / len(cases)
     assert rate >= OFF_TOPIC_TARGET, f"{rate:.1%} none; answered instead: {wrong}"
 
