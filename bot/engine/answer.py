@@ -43,7 +43,8 @@ SERVICE_ASPECTS = frozenset(
     }
 )
 YEAR_BONUS = 0.12
-YEAR_PENALTY = 0.2
+# A question naming another year than an entry's is about something else.
+YEAR_PENALTY = 0.4
 
 ANSWER, CLARIFY, NONE = "answer", "clarify", "none"
 
@@ -119,11 +120,6 @@ class Engine:
         self.index = Index(kb.entries, prepared, implied={"service": SERVICE_ASPECTS})
         self.normalizer.set_vocabulary(self.index.vocabulary | self.slots.alias_tokens)
         self.ratings = RatingAnswers(kb)
-        rating_years = tuple(y.year for y in kb.ratings)
-        # Rating entries are about the years the table holds; "рейтинг 2024" is another rating.
-        self._years = {
-            e.id: (e.years or rating_years if e.kind == "rating" else e.years) for e in kb.entries
-        }
 
     def ask(self, query: str, lang: str | None = None) -> Answer:
         norm = self.normalizer.normalize(query)
@@ -173,8 +169,11 @@ class Engine:
         return self._answer(query, self.kb.entry(topic), 1.0, Slots(), lang)
 
     def _adjust(self, s: Scored, slots: Slots) -> Scored:
-        """Year slot: an entry about that year gains, an entry about other years loses."""
-        years = self._years.get(s.entry.id)
+        """Year slot: an entry about that year gains, an entry about other years loses.
+
+        Rating entries name no years: they answer any year, saying so where the table has none.
+        """
+        years = s.entry.years
         if slots.year is None or not years:
             return s
         bonus = YEAR_BONUS if slots.year in years else -YEAR_PENALTY

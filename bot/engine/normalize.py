@@ -76,9 +76,14 @@ class Normalizer:
         self.synonyms: dict[tuple[str, ...], str] = {}
         for concept, variants in SYNONYMS.items():
             for variant in (concept, *variants):
-                key = tuple(self._lemma(w) for w in _words(variant))
-                if key:
-                    self.synonyms[key] = concept
+                words = _words(variant)
+                if len(words) == 1:
+                    # Every reading of the word: "десятка" alone reads as "десяток", while
+                    # "в десятке" reads as "десятка"; both must reach the concept.
+                    for lemma in self._all_lemmas(words[0]):
+                        self.synonyms.setdefault((lemma,), concept)
+                elif words:
+                    self.synonyms[tuple(self._lemma(w) for w in words)] = concept
         self.stopwords = frozenset(self.canonical(_words(" ".join(STOPWORDS))))
         # Lemmas that synonyms turn into a concept are known words ("билет" of "охотничий билет").
         self._synonym_lemmas = frozenset(t for key in self.synonyms for t in key)
@@ -90,6 +95,14 @@ class Normalizer:
     # -- words -----------------------------------------------------------------------------
     def _lemma(self, word: str) -> str:
         return self._analyse(word)[0]
+
+    def _all_lemmas(self, word: str) -> set[str]:
+        lemmas = {self._lemma(word)}
+        if _CYRILLIC_RE.search(word) and self._morph.word_is_known(word):
+            for parse in self._morph.parse(word):
+                lemma = parse.normal_form.replace("ё", "е")
+                lemmas.add(lemma[:-2] if lemma.endswith(("ться", "тись", "чься")) else lemma)
+        return lemmas
 
     def _analyse_uncached(self, word: str) -> tuple[str, bool]:
         """(lemma, whether the word is a verb, adverb or other function word)."""
@@ -164,8 +177,15 @@ class Normalizer:
         """The known token a typo most likely meant, or None."""
         if len(token) < 4 or not token.isalpha():
             return None
-        # One edit in a short word, about one in five in a longer one.
-        cutoff = 84 if len(token) <= 6 else 78
+        if token.isascii():
+            # No English dictionary to tell a typo from a real word ("presid" is not "resid"):
+            # only long words, and only near-certain fixes.
+            if len(token) < 7:
+                return None
+            cutoff = 90
+        else:
+            # One edit in a short word, about one in five in a longer one.
+            cutoff = 84 if len(token) <= 6 else 78
         found = process.extractOne(
             token, self._correction_choices, scorer=fuzz.ratio, score_cutoff=cutoff
         )
