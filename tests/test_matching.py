@@ -67,3 +67,27 @@ def test_off_topic_questions_get_none(engine: Engine) -> None:
 def test_typical_questions(engine: Engine, query: str, topic: str) -> None:
     answer = engine.ask(query)
     assert (answer.status, answer.topic) == (ANSWER, topic)
+
+
+# Phrasings that deliberately mean two entries: the bot should ask which one.
+DELIBERATELY_SHARED = {frozenset({"паспорт"})}
+
+
+def test_every_phrasing_means_something_and_only_one_entry(engine: Engine) -> None:
+    """A phrasing reduced to nothing, or to the same words as another entry's, makes a tie."""
+    from bot.engine.answer import prepare_phrasings
+
+    kb = engine.kb
+    owners: dict[frozenset[str], set[str]] = {}
+    prepared = prepare_phrasings(kb, engine.normalizer, engine.slots)
+    texts = [text for e in kb.entries for items in e.phrasings.values() for text in items]
+    empty = [text for text, (_, tokens) in zip(texts, prepared, strict=True) if not tokens]
+    for entry_idx, tokens in prepared:
+        owners.setdefault(frozenset(tokens), set()).add(kb.entries[entry_idx].id)
+    shared = {
+        " ".join(sorted(tokens)): ids
+        for tokens, ids in owners.items()
+        if len(ids) > 1 and tokens not in DELIBERATELY_SHARED
+    }
+    assert empty == []
+    assert shared == {}
