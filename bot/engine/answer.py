@@ -215,8 +215,11 @@ class Engine:
     def _figures(
         self, entry: Entry, year: int | None, lang: str
     ) -> tuple[str, str, tuple[Citation, ...]]:
+        # Grouped as the entry lists its metrics (registered, then usage...), each by date.
+        order = {metric: i for i, metric in enumerate(entry.metrics)}
         figures = sorted(
-            (f for f in self.kb.figures if f.metric in entry.metrics), key=lambda f: f.date
+            (f for f in self.kb.figures if f.metric in order),
+            key=lambda f: (order[f.metric], f.date),
         )
         lines = []
         if year is not None:
