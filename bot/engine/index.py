@@ -22,6 +22,9 @@ from bot.kb.model import Entry
 UNKNOWN_WEIGHT = 3.0
 # An unknown verb or adverb ("находится", "чаще") weighs less than an unknown noun.
 MINOR_WEIGHT = 1.0
+# A verb or adverb the knowledge base knows ("выступить", "использовать") still says little
+# about which entry is meant: in a query it weighs at most this much.
+MINOR_CAP = 1.5
 NUMBER_WEIGHT = 1.0
 # A year in a phrasing ("мониторинг 2019") helps it match a query naming that year, but a year
 # in a query is not a word to explain: "рейтинг 2017" is as much about the rating as "рейтинг".
@@ -92,9 +95,10 @@ class Index:
         return frozenset(self.idf)
 
     def weight(self, token: str, minor: frozenset[str] = frozenset()) -> float:
+        """A query word's weight: its IDF if known, less for verbs and adverbs."""
         w = self.idf.get(token)
         if w is not None:
-            return w
+            return min(w, MINOR_CAP) if token in minor else w
         if token.isdigit():
             return NUMBER_WEIGHT
         return MINOR_WEIGHT if token in minor else UNKNOWN_WEIGHT
@@ -102,8 +106,8 @@ class Index:
     def score(self, tokens: Sequence[str], minor: frozenset[str] = frozenset()) -> list[Scored]:
         """Entries sharing a word with the query, best first."""
         query = frozenset(tokens)
-        words = [t for t in query if not is_year(t)]
-        total = sum(self.weight(t, minor) for t in words)
+        weights = {t: self.weight(t, minor) for t in query if not is_year(t)}
+        total = sum(weights.values())
         if total <= 0:
             return []
         query_text = " ".join(sorted(query))
@@ -115,9 +119,9 @@ class Index:
             entry_idx = phrasing.entry
             if entry_idx not in explained:
                 vocab = self.entry_vocab[entry_idx]
-                explained[entry_idx] = sum(self.idf[t] for t in words if t in vocab)
+                explained[entry_idx] = sum(w for t, w in weights.items() if t in vocab)
             shared = query & phrasing.tokens
-            in_phrasing = sum(self.idf[t] for t in shared if not is_year(t))
+            in_phrasing = sum(weights[t] for t in shared if not is_year(t))
             # Words this phrasing has count fully; words only other phrasings of the entry have
             # count in part, so that a question may combine two phrasings of one entry.
             precision = (in_phrasing + VOCAB_CREDIT * (explained[entry_idx] - in_phrasing)) / total

@@ -37,6 +37,8 @@ _MINOR_POS = frozenset(
     {
         "VERB",
         "INFN",
+        "ADJF",
+        "ADJS",
         "PRTF",
         "PRTS",
         "GRND",
