@@ -16,6 +16,7 @@ from bot.kb.model import SERVICE_SECTIONS, Citation, Entry, KnowledgeBase, Sourc
 # lead the top entry is the answer; from CLARIFY_AT up the top entries are offered to choose from.
 ANSWER_AT = 0.62
 CLARIFY_AT = 0.42
+SINGLE_CLARIFY_AT = 0.55
 # The share of a query's weight the entry must explain: words the knowledge base has never seen
 # ("фильм" in "лучший фильм 2019") mean the question is about something else.
 ANSWER_PRECISION = 0.6
@@ -131,18 +132,12 @@ class Engine:
         if not any(not is_year(t) for t in content):
             if slots.year or slots.regions or slots.unknown_region:
                 return self._answer(query, self.kb.entry("rating"), 1.0, slots, lang)
-            return Answer(query, NONE, lang, body=self._fallback(lang))
+            return self._none(query, lang, 0.0)
         scored = [self._adjust(s, slots) for s in self.index.score(content, norm.minor)]
         scored = [s for s in scored if s.precision >= CLARIFY_PRECISION]
         scored.sort(key=lambda s: s.score, reverse=True)
         if not scored or scored[0].score < CLARIFY_AT:
-            return Answer(
-                query,
-                NONE,
-                lang,
-                body=self._fallback(lang),
-                score=round(min(scored[0].score, 1.0), 3) if scored else 0.0,
-            )
+            return self._none(query, lang, scored[0].score if scored else 0.0)
         top = scored[0]
         runner_up = scored[1].score if len(scored) > 1 else 0.0
         confident = top.score >= ANSWER_AT and top.precision >= ANSWER_PRECISION
@@ -152,6 +147,9 @@ class Engine:
         options = [s for s in scored[:MAX_SUGGESTIONS] if s.score >= CLARIFY_AT]
         if len(options) == 1 and confident:
             return self._answer(query, top.entry, top.score, slots, lang)
+        if len(options) == 1 and top.score < SINGLE_CLARIFY_AT:
+            # One weak guess is more often a coincidence of words than a near miss.
+            return self._none(query, lang, top.score)
         suggestions = tuple(Suggestion(s.entry.id, s.entry.title.get(lang)) for s in options)
         body = "\n".join(f"{i}. {s.title}" for i, s in enumerate(suggestions, 1))
         return Answer(
@@ -242,6 +240,9 @@ class Engine:
             src: Source = self.kb.sources[c.ref]
             refs.append(SourceRef(src.title, src.publisher, src.url, c.date))
         return tuple(dict.fromkeys(refs))
+
+    def _none(self, query: str, lang: str, score: float) -> Answer:
+        return Answer(query, NONE, lang, body=self._fallback(lang), score=round(min(score, 1.0), 3))
 
     def _fallback(self, lang: str) -> str:
         services = ", ".join(e.title.get(lang) for e in self.kb.entries if e.kind == "service")
