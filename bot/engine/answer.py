@@ -6,14 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.engine.index import Index, Scored, is_year
-from bot.engine.normalize import Normalizer, _words
+from bot.engine.normalize import Normalizer, split_words
 from bot.engine.ratings import RatingAnswers
-from bot.engine.slots import DEFAULT_REGION, SlotReader, Slots
+from bot.engine.slots import SlotReader, Slots
 from bot.i18n import t
 from bot.kb.model import SERVICE_SECTIONS, Citation, Entry, KnowledgeBase, Source
 
-# Calibrated on tests/queries.yaml (see docs/BENCHMARKS.md): at or above ANSWER_AT with a clear
-# lead the top entry is the answer; from CLARIFY_AT up the top entries are offered to choose from.
+# Calibrated on tests/queries.yaml, checked on bench/holdout*.yaml (docs/BENCHMARKS.md): at or
+# above ANSWER_AT with a clear lead the top entry is the answer; from CLARIFY_AT up the top
+# entries are offered to choose from.
 ANSWER_AT = 0.62
 CLARIFY_AT = 0.42
 SINGLE_CLARIFY_AT = 0.55
@@ -97,7 +98,7 @@ def prepare_phrasings(
     for idx, entry in enumerate(kb.entries):
         for lang_phrasings in entry.phrasings.values():
             for text in lang_phrasings:
-                tokens = normalizer.canonical(_words(text))
+                tokens = normalizer.canonical(split_words(text))
                 used = slots.read(tokens).region_used
                 content = normalizer.content(t for i, t in enumerate(tokens) if i not in used)
                 prepared.append((idx, content))
@@ -261,15 +262,3 @@ class Engine:
                 t(lang, "none_help"),
             ]
         )
-
-
-__all__ = [
-    "ANSWER",
-    "CLARIFY",
-    "DEFAULT_REGION",
-    "NONE",
-    "Answer",
-    "Engine",
-    "SourceRef",
-    "Suggestion",
-]

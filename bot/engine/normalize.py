@@ -78,7 +78,7 @@ class Normalizer:
         self.synonyms: dict[tuple[str, ...], str] = {}
         for concept, variants in SYNONYMS.items():
             for variant in (concept, *variants):
-                words = _words(variant)
+                words = split_words(variant)
                 if len(words) == 1:
                     # Every reading of the word: "десятка" alone reads as "десяток", while
                     # "в десятке" reads as "десятка"; both must reach the concept.
@@ -86,7 +86,7 @@ class Normalizer:
                         self.synonyms.setdefault((lemma,), concept)
                 elif words:
                     self.synonyms[tuple(self._lemma(w) for w in words)] = concept
-        self.stopwords = frozenset(self.canonical(_words(" ".join(STOPWORDS))))
+        self.stopwords = frozenset(self.canonical(split_words(" ".join(STOPWORDS))))
         # Lemmas that synonyms turn into a concept are known words ("билет" of "охотничий билет").
         self._synonym_lemmas = frozenset(t for key in self.synonyms for t in key)
         self.vocabulary: frozenset[str] = frozenset()
@@ -229,7 +229,8 @@ class Normalizer:
         return bool(_CYRILLIC_RE.search(word)) and self._morph.word_is_known(word)
 
 
-def _words(text: str) -> list[str]:
+def split_words(text: str) -> list[str]:
+    """Lower-cased words, numbers and '%' signs of a text."""
     return _WORD_RE.findall(text.lower().replace("ё", "е"))
 
 
