@@ -27,6 +27,42 @@ STRINGS: dict[str, dict[str, str]] = {
         "section_time_limit": "Сроки",
         "section_in_person": "Лично и в МФЦ",
         "portal": "Подать заявление",
+        "greeting": (
+            "Здравствуйте! Я бот электронных госуслуг Смоленской области.\n\n"
+            "Спросите меня своими словами — например: «Какое место область заняла в рейтинге?», "
+            "«Сколько смолян на Госуслугах?», «Как получить охотничий билет?»\n\n"
+            "Я отвечаю со ссылкой на источник и дату, а если не знаю — так и скажу."
+        ),
+        "help": (
+            "Что я умею:\n"
+            "• отвечать на вопросы словами, по-русски и по-английски;\n"
+            "• /rank — место области в рейтинге электронных госуслуг (/rank 2019, /rank калужская);\n"
+            "• /share — сколько смолян на Госуслугах;\n"
+            "• /services — инструкции по услугам: документы, пошлина, сроки, МФЦ;\n"
+            "• /language — язык (русский или английский);\n"
+            "• /subscribe и /unsubscribe — новости об электронных услугах.\n\n"
+            "Под каждым ответом можно оценить его кнопками 👍 и 👎."
+        ),
+        "menu_rank": "📊 Рейтинг",
+        "menu_share": "👥 Сколько на Госуслугах",
+        "menu_services": "📋 Услуги",
+        "menu_subscribe": "🔔 Подписаться на новости",
+        "menu_unsubscribe": "🔕 Отписаться от новостей",
+        "subscribed": "Вы подписаны на новости. Отписаться: /unsubscribe",
+        "unsubscribed": "Вы отписаны от новостей. Подписаться снова: /subscribe",
+        "services_intro": "Выберите услугу:",
+        "vote_up": "👍",
+        "vote_down": "👎",
+        "vote_thanks": "Спасибо за оценку!",
+        "vote_unknown": "Этот ответ уже не найден.",
+        "choose_language": "Выберите язык / Choose the language:",
+        "language_set": "Язык: русский.",
+        "non_text": "Я понимаю только текст. Напишите вопрос словами — например: «Как подать заявление в ЗАГС?»",
+        "edited": "Я отвечаю на новые сообщения. Отправьте исправленный вопрос ещё раз.",
+        "error": "Что-то пошло не так. Попробуйте ещё раз чуть позже.",
+        "stale": "Эта кнопка устарела. Задайте вопрос ещё раз.",
+        "rank_usage": "Не понял год или регион. Примеры: /rank, /rank 2019, /rank калужская",
+        "portal_button": "Открыть Госуслуги",
     },
     "en": {
         "sources": "Sources",
@@ -52,6 +88,42 @@ STRINGS: dict[str, dict[str, str]] = {
         "section_time_limit": "Time limits",
         "section_in_person": "In person and at an MFC",
         "portal": "Apply",
+        "greeting": (
+            "Hello! I am the Smolensk oblast e-services bot.\n\n"
+            'Ask me in your own words, e.g. "What place did the region take in the rating?", '
+            '"How many residents use Gosuslugi?", "How do I get a hunting licence?"\n\n'
+            "I answer with the source and its date, and I say so when I don't know."
+        ),
+        "help": (
+            "What I can do:\n"
+            "• answer questions in your own words, in Russian or English;\n"
+            "• /rank — the region's place in the e-services rating (/rank 2019, /rank kaluga);\n"
+            "• /share — how many residents are on Gosuslugi;\n"
+            "• /services — how-to guides: documents, fees, time limits, MFC;\n"
+            "• /language — Russian or English;\n"
+            "• /subscribe and /unsubscribe — news about e-services.\n\n"
+            "Rate any answer with the 👍 and 👎 buttons under it."
+        ),
+        "menu_rank": "📊 Rating",
+        "menu_share": "👥 Residents on Gosuslugi",
+        "menu_services": "📋 Services",
+        "menu_subscribe": "🔔 Subscribe to news",
+        "menu_unsubscribe": "🔕 Unsubscribe from news",
+        "subscribed": "You are subscribed to the news. To stop: /unsubscribe",
+        "unsubscribed": "You are unsubscribed. To subscribe again: /subscribe",
+        "services_intro": "Choose a service:",
+        "vote_up": "👍",
+        "vote_down": "👎",
+        "vote_thanks": "Thank you for the feedback!",
+        "vote_unknown": "This answer is no longer on record.",
+        "choose_language": "Выберите язык / Choose the language:",
+        "language_set": "Language: English.",
+        "non_text": 'I only understand text. Type your question in words, e.g. "How do I register a marriage?"',
+        "edited": "I answer new messages. Please send the corrected question again.",
+        "error": "Something went wrong. Please try again a little later.",
+        "stale": "This button has expired. Please ask again.",
+        "rank_usage": "I did not recognise a year or region. Examples: /rank, /rank 2019, /rank kaluga",
+        "portal_button": "Open Gosuslugi",
     },
 }
 

@@ -1,4 +1,4 @@
-"""The bot's own data in SQLite (aiosqlite): the question log for now; migrated by version.
+"""The bot's own data in SQLite (aiosqlite): users, questions, votes; migrated by version.
 
 Each migration runs once, in order, inside a transaction; PRAGMA user_version records how far
 the file has come, so an old database is brought up to date at start and nothing is lost.
@@ -29,9 +29,30 @@ MIGRATIONS: Sequence[str] = (
     );
     CREATE INDEX questions_status ON questions (status, asked_at);
     """,
+    # 2: Telegram users, their language and subscription; the answer given; votes on answers.
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        language TEXT NOT NULL CHECK (language IN ('ru', 'en')),
+        language_chosen INTEGER NOT NULL DEFAULT 0,
+        subscribed INTEGER NOT NULL DEFAULT 0,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL
+    );
+    ALTER TABLE questions ADD COLUMN chat_id INTEGER;
+    ALTER TABLE questions ADD COLUMN answer TEXT;
+    CREATE TABLE votes (
+        question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+        user_id INTEGER NOT NULL,
+        vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+        voted_at TEXT NOT NULL,
+        PRIMARY KEY (question_id, user_id)
+    );
+    """,
 )
 
 MAX_QUERY_CHARS = 4096
+MAX_ANSWER_CHARS = 8192
 
 
 class Storage:
@@ -98,22 +119,29 @@ class Storage:
         topic: str | None,
         score: float,
         user_id: int | None = None,
-    ) -> None:
-        await self.db.execute(
-            "INSERT INTO questions (asked_at, channel, user_id, query, lang, status, topic, score)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        chat_id: int | None = None,
+        answer: str | None = None,
+    ) -> int:
+        """Record a question and the answer given; returns its id (votes refer to it)."""
+        cursor = await self.db.execute(
+            "INSERT INTO questions"
+            " (asked_at, channel, user_id, chat_id, query, lang, status, topic, score, answer)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                _now(),
                 channel,
                 user_id,
+                chat_id,
                 query[:MAX_QUERY_CHARS],
                 lang,
                 status,
                 topic,
                 score,
+                answer[:MAX_ANSWER_CHARS] if answer is not None else None,
             ),
         )
         await self.db.commit()
+        return int(cursor.lastrowid or 0)
 
     async def unanswered(self, limit: int = 50) -> list[tuple[str, int]]:
         """The most frequent unanswered questions, as (question, times asked)."""
@@ -123,3 +151,76 @@ class Storage:
             (limit,),
         ) as cur:
             return [(q, n) for q, n in await cur.fetchall()]
+
+    async def touch_user(self, user_id: int, language_code: str | None) -> str:
+        """Record that a user wrote; returns the language to talk to them in.
+
+        Until a user picks a language with /language, it follows Telegram's language_code.
+        """
+        suggested = language_for(language_code)
+        now = _now()
+        await self.db.execute(
+            "INSERT INTO users (id, language, first_seen, last_seen) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen,"
+            " language = CASE WHEN users.language_chosen THEN users.language"
+            " ELSE excluded.language END",
+            (user_id, suggested, now, now),
+        )
+        await self.db.commit()
+        return await self.user_language(user_id) or suggested
+
+    async def user_language(self, user_id: int) -> str | None:
+        async with self.db.execute("SELECT language FROM users WHERE id = ?", (user_id,)) as cur:
+            row = await cur.fetchone()
+        return str(row[0]) if row else None
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        now = _now()
+        await self.db.execute(
+            "INSERT INTO users (id, language, language_chosen, first_seen, last_seen)"
+            " VALUES (?, ?, 1, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            " language = excluded.language, language_chosen = 1, last_seen = excluded.last_seen",
+            (user_id, language, now, now),
+        )
+        await self.db.commit()
+
+    async def set_subscribed(self, user_id: int, subscribed: bool) -> None:
+        now = _now()
+        await self.db.execute(
+            "INSERT INTO users (id, language, subscribed, first_seen, last_seen)"
+            " VALUES (?, 'ru', ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            " subscribed = excluded.subscribed",
+            (user_id, int(subscribed), now, now),
+        )
+        await self.db.commit()
+
+    async def is_subscribed(self, user_id: int) -> bool:
+        async with self.db.execute("SELECT subscribed FROM users WHERE id = ?", (user_id,)) as cur:
+            row = await cur.fetchone()
+        return bool(row and row[0])
+
+    async def vote(self, question_id: int, user_id: int, vote: int) -> bool:
+        """Store a vote (a second vote replaces the first); False if the question is unknown."""
+        async with self.db.execute(
+            "SELECT user_id FROM questions WHERE id = ?", (question_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return False
+        await self.db.execute(
+            "INSERT INTO votes (question_id, user_id, vote, voted_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (question_id, user_id) DO UPDATE SET"
+            " vote = excluded.vote, voted_at = excluded.voted_at",
+            (question_id, user_id, vote, _now()),
+        )
+        await self.db.commit()
+        return True
+
+
+def language_for(language_code: str | None) -> str:
+    """Telegram's language_code to the bot's language: English for 'en…', else Russian."""
+    return "en" if (language_code or "").lower().startswith("en") else "ru"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -167,6 +167,16 @@ class Engine:
         """The answer of one entry, as when a user picks a suggestion."""
         return self._answer(query, self.kb.entry(topic), 1.0, Slots(), lang)
 
+    def rating(self, text: str, lang: str = "ru") -> Answer | None:
+        """/rank's answer: the overview, or what the year or region in `text` names.
+
+        None when `text` names neither.
+        """
+        slots = self.slots.read(self.normalizer.normalize(text).tokens) if text.strip() else Slots()
+        if text.strip() and not (slots.year or slots.regions or slots.unknown_region):
+            return None
+        return self._answer(text, self.kb.entry("rating"), 1.0, slots, lang)
+
     def _adjust(self, s: Scored, slots: Slots) -> Scored:
         """Year slot: an entry about that year gains, an entry about other years loses.
 

@@ -62,3 +62,57 @@ def render_html(answer: Answer) -> str:
             lines += [f"• {_source_html(s, lang)}" for s in answer.sources]
             parts.append("\n".join(lines))
     return "\n\n".join(parts)
+
+
+TELEGRAM_LIMIT = 4096
+
+
+def _units(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _hard_split(line: str, limit: int) -> list[str]:
+    """Cut an over-long line at spaces, never inside an HTML entity such as &amp;."""
+    pieces = []
+    while _units(line) > limit:
+        cut = limit
+        while _units(line[:cut]) > limit:
+            cut -= 1
+        space = line.rfind(" ", 0, cut)
+        if space > cut // 2:
+            cut = space
+        amp = line.rfind("&", 0, cut)
+        if amp != -1 and ";" not in line[amp:cut]:
+            cut = amp
+        pieces.append(line[:cut].rstrip())
+        line = line[cut:].lstrip()
+    return [*pieces, line]
+
+
+def split_message(html_text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Split Telegram HTML into messages of at most `limit`, at paragraph boundaries first.
+
+    Tags in our answers never span a paragraph, so each part stays valid HTML.
+    """
+    if _units(html_text) <= limit:
+        return [html_text]
+    blocks: list[str] = []
+    for paragraph in html_text.split("\n\n"):
+        if _units(paragraph) <= limit:
+            blocks.append(paragraph)
+            continue
+        for line in paragraph.split("\n"):
+            blocks.extend(_hard_split(line, limit) if _units(line) > limit else [line])
+    parts: list[str] = []
+    current = ""
+    for block in blocks:
+        candidate = f"{current}\n\n{block}" if current else block
+        if _units(candidate) <= limit:
+            current = candidate
+        else:
+            parts.append(current)
+            current = block
+    if current:
+        parts.append(current)
+    return [p for p in parts if p.strip()]

@@ -1,0 +1,98 @@
+"""Composition root: the Telegram Application with storage, engine and handlers wired in.
+
+The only module that imports `handlers`. Services live on a typed `bot_data` object
+(`context.bot_data.services`) instead of string keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+)
+
+from bot.config import Settings
+from bot.engine.answer import Engine
+from bot.runtime import load_engine
+from bot.storage import Storage
+
+# (command, Russian description, English description); registered with setMyCommands.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("start", "Начало и меню", "Start and menu"),
+    ("rank", "Место области в рейтинге", "The region's place in the rating"),
+    ("share", "Сколько смолян на Госуслугах", "How many residents use Gosuslugi"),
+    ("services", "Инструкции по услугам", "How-to guides for services"),
+    ("language", "Язык: русский или английский", "Language: Russian or English"),
+    ("subscribe", "Подписаться на новости", "Subscribe to news"),
+    ("unsubscribe", "Отписаться от новостей", "Unsubscribe from news"),
+    ("help", "Что умеет бот", "What the bot can do"),
+)
+
+
+@dataclass
+class BotServices:
+    settings: Settings
+    engine: Engine
+    storage: Storage
+
+
+class BotData:
+    """`context.bot_data`: the services, set once in post_init."""
+
+    def __init__(self) -> None:
+        self._services: BotServices | None = None
+
+    @property
+    def services(self) -> BotServices:
+        if self._services is None:
+            raise RuntimeError("the application is not initialised")
+        return self._services
+
+    @services.setter
+    def services(self, value: BotServices) -> None:
+        self._services = value
+
+
+Context = CallbackContext[ExtBot[None], dict, dict, BotData]  # type: ignore[type-arg]
+
+
+def build_application(settings: Settings, engine: Engine | None = None) -> Application:  # type: ignore[type-arg]
+    """The bot, ready to run; storage opens and the engine loads in post_init."""
+
+    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        storage = Storage(settings.database_path)
+        await storage.open()
+        ready_engine = engine if engine is not None else await load_engine(settings)
+        app.bot_data.services = BotServices(settings, ready_engine, storage)
+        for lang, index in (("ru", 1), ("en", 2)):
+            commands = [BotCommand(c[0], c[index]) for c in COMMANDS]
+            await app.bot.set_my_commands(commands, language_code=lang)
+        await app.bot.set_my_commands([BotCommand(c[0], c[1]) for c in COMMANDS])
+
+    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+        services = app.bot_data._services
+        if services is not None:
+            await services.storage.close()
+
+    import handlers  # the composition root is the one place that knows the handlers
+
+    app = (
+        ApplicationBuilder()
+        .token(settings.require_token().get())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_api_base_url.replace("/bot", "/file/bot", 1))
+        .context_types(ContextTypes(bot_data=BotData))
+        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    handlers.register(app)
+    return app

@@ -1,0 +1,100 @@
+"""What every handler needs: the services, the user's language, keyboards, sending answers."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot.app import BotServices, Context
+from bot.engine.answer import ANSWER, CLARIFY, Answer
+from bot.engine.render import render_html, render_plain, split_message
+from bot.i18n import t
+
+MAX_CALLBACK_BYTES = 64
+# The card sections offered as follow-up buttons under a service answer.
+FOLLOW_UPS = ("documents", "fee", "time_limit", "in_person")
+
+
+def services(context: Context) -> BotServices:
+    return context.bot_data.services
+
+
+def callback(*parts: object) -> str:
+    """callback_data from parts; Telegram refuses more than 64 bytes, so this refuses first."""
+    data = ":".join(str(p) for p in parts)
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback_data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+    return data
+
+
+async def user_language(update: Update, context: Context) -> str:
+    """The language to talk to this user in; records that they wrote."""
+    user = update.effective_user
+    if user is None:
+        return "ru"
+    return await services(context).storage.touch_user(user.id, user.language_code)
+
+
+def answer_keyboard(answer: Answer, question_id: int | None) -> InlineKeyboardMarkup | None:
+    lang = answer.lang
+    rows: list[list[InlineKeyboardButton]] = []
+    if answer.status == CLARIFY:
+        rows += [
+            [InlineKeyboardButton(s.title, callback_data=callback("t", question_id or 0, s.topic))]
+            for s in answer.suggestions
+        ]
+    if answer.status == ANSWER and answer.sections and answer.topic:
+        buttons = [
+            InlineKeyboardButton(
+                t(lang, f"section_{name}"), callback_data=callback("x", answer.topic, name)
+            )
+            for name in FOLLOW_UPS
+        ]
+        rows += [buttons[:2], buttons[2:]]
+    if answer.portal:
+        rows.append([InlineKeyboardButton(t(lang, "portal_button"), url=answer.portal)])
+    if answer.status == ANSWER and question_id:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    t(lang, "vote_up"), callback_data=callback("v", question_id, 1)
+                ),
+                InlineKeyboardButton(
+                    t(lang, "vote_down"), callback_data=callback("v", question_id, -1)
+                ),
+            ]
+        )
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def send_html(
+    message: Message, html: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """Send HTML in as many messages as Telegram's limit needs; buttons go under the last one."""
+    parts = split_message(html)
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        await message.reply_html(part, reply_markup=keyboard if last else None, do_quote=False)
+
+
+async def send_answer(message: Message, answer: Answer, question_id: int | None) -> None:
+    await send_html(message, render_html(answer), answer_keyboard(answer, question_id))
+
+
+async def log_and_send(
+    update: Update, context: Context, message: Message, answer: Answer, asked: str
+) -> None:
+    """Record what was asked (a question, a command, a button) and the answer, then send it."""
+    user = update.effective_user
+    chat = update.effective_chat
+    question_id = await services(context).storage.log_question(
+        channel="telegram",
+        query=asked,
+        lang=answer.lang,
+        status=answer.status,
+        topic=answer.topic,
+        score=answer.score,
+        user_id=user.id if user else None,
+        chat_id=chat.id if chat else None,
+        answer=render_plain(answer),
+    )
+    await send_answer(message, answer, question_id)

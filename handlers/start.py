@@ -1,0 +1,129 @@
+"""/start, /help, /language, /subscribe, /unsubscribe and the start menu's buttons."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.app import Context
+from bot.engine.render import escape
+from bot.i18n import t
+from handlers.common import callback, send_html, services, user_language
+
+
+async def menu_keyboard(update: Update, context: Context, lang: str) -> InlineKeyboardMarkup:
+    user = update.effective_user
+    subscribed = bool(user) and await services(context).storage.is_subscribed(user.id)
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(t(lang, "menu_rank"), callback_data=callback("m", "rank"))],
+            [InlineKeyboardButton(t(lang, "menu_share"), callback_data=callback("m", "share"))],
+            [InlineKeyboardButton(t(lang, "menu_services"), callback_data=callback("m", "svc"))],
+            [
+                InlineKeyboardButton(
+                    t(lang, "menu_unsubscribe" if subscribed else "menu_subscribe"),
+                    callback_data=callback("m", "unsub" if subscribed else "sub"),
+                )
+            ],
+        ]
+    )
+
+
+async def start(update: Update, context: Context) -> None:
+    if update.effective_message is None:
+        return
+    lang = await user_language(update, context)
+    keyboard = await menu_keyboard(update, context, lang)
+    await send_html(update.effective_message, escape(t(lang, "greeting")), keyboard)
+
+
+async def help_command(update: Update, context: Context) -> None:
+    if update.effective_message is None:
+        return
+    lang = await user_language(update, context)
+    await send_html(update.effective_message, escape(t(lang, "help")))
+
+
+async def language(update: Update, context: Context) -> None:
+    if update.effective_message is None:
+        return
+    await user_language(update, context)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Русский", callback_data=callback("l", "ru")),
+                InlineKeyboardButton("English", callback_data=callback("l", "en")),
+            ]
+        ]
+    )
+    await send_html(update.effective_message, escape(t("ru", "choose_language")), keyboard)
+
+
+async def language_chosen(update: Update, context: Context) -> None:
+    query = update.callback_query
+    if query is None or query.data is None or update.effective_user is None:
+        return
+    lang = query.data.split(":", 1)[1]
+    if lang not in ("ru", "en"):
+        await query.answer()
+        return
+    await services(context).storage.set_language(update.effective_user.id, lang)
+    await query.answer(t(lang, "language_set"))
+    if query.message is not None:
+        await query.edit_message_text(escape(t(lang, "language_set")))
+
+
+async def set_subscription(update: Update, context: Context, subscribed: bool) -> str:
+    lang = await user_language(update, context)
+    if update.effective_user is not None:
+        await services(context).storage.set_subscribed(update.effective_user.id, subscribed)
+    return t(lang, "subscribed" if subscribed else "unsubscribed")
+
+
+async def subscribe(update: Update, context: Context) -> None:
+    if update.effective_message is not None:
+        await send_html(
+            update.effective_message, escape(await set_subscription(update, context, True))
+        )
+
+
+async def unsubscribe(update: Update, context: Context) -> None:
+    if update.effective_message is not None:
+        await send_html(
+            update.effective_message, escape(await set_subscription(update, context, False))
+        )
+
+
+async def menu(update: Update, context: Context) -> None:
+    """The start menu's buttons: each does what its command does."""
+    from handlers.facts import send_rank, send_share
+    from handlers.services import send_service_list
+
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    await query.answer()
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    lang = await user_language(update, context)
+    action = query.data.split(":", 1)[1]
+    if action == "rank":
+        await send_rank(update, context, message, lang, "")
+    elif action == "share":
+        await send_share(update, context, message, lang)
+    elif action == "svc":
+        await send_service_list(message, context, lang)
+    elif action in ("sub", "unsub"):
+        text = await set_subscription(update, context, action == "sub")
+        await send_html(message, escape(text))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("help", help_command))
+    app.add_handler(CommandHandler("language", language))
+    app.add_handler(CommandHandler("subscribe", subscribe))
+    app.add_handler(CommandHandler("unsubscribe", unsubscribe))
+    app.add_handler(CallbackQueryHandler(language_chosen, pattern=r"^l:"))
+    app.add_handler(CallbackQueryHandler(menu, pattern=r"^m:"))

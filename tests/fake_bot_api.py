@@ -1,0 +1,416 @@
+"""A small Bot API server for end-to-end tests: the real Application talks HTTP to it.
+
+It is strict where Telegram is strict: HTML that Telegram could not parse, text over 4096
+characters (as Telegram counts them, after entities), callback_data over 64 bytes, button
+shapes; and it can answer 429 with retry_after or 403 "blocked by the user" on demand.
+Every call is recorded; `refused` lists the calls answered with an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import itertools
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = {
+    "id": 7000001,
+    "is_bot": True,
+    "first_name": "Smolensk e-services",
+    "username": "smol_eservices_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": True,
+}
+JSON_FIELDS = (
+    "reply_markup",
+    "commands",
+    "allowed_updates",
+    "entities",
+    "link_preview_options",
+    "reply_parameters",
+    "results",
+    "scope",
+)
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-emoji",
+}
+_TAG_RE = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:=\"[^\"]*\"|='[^']*')?)*)\s*>"
+)
+_ENTITY_RE = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+MAX_TEXT = 4096
+MAX_CALLBACK_DATA = 64
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, description: str, parameters: dict[str, Any] | None = None):
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.parameters = parameters
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def parse_html(text: str) -> str:
+    """The plain text Telegram would show, or ApiError as Telegram words it."""
+    out: list[str] = []
+    stack: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "<":
+            m = _TAG_RE.match(text, i)
+            if m is None:
+                raise ApiError(
+                    400,
+                    f"Bad Request: can't parse entities: unsupported start tag at byte offset {i}",
+                )
+            closing, name = m[1] == "/", m[2].lower()
+            if name not in ALLOWED_TAGS:
+                raise ApiError(
+                    400, f'Bad Request: can\'t parse entities: unsupported start tag "{name}"'
+                )
+            if closing:
+                if not stack or stack[-1] != name:
+                    raise ApiError(
+                        400, f'Bad Request: can\'t parse entities: unexpected end tag "{name}"'
+                    )
+                stack.pop()
+            else:
+                if name == "a" and "href=" not in m[3]:
+                    raise ApiError(400, "Bad Request: can't parse entities: a tag without href")
+                stack.append(name)
+            i = m.end()
+        elif ch == "&":
+            m = _ENTITY_RE.match(text, i)
+            if m is None:
+                raise ApiError(
+                    400, f"Bad Request: can't parse entities: unsupported entity at byte offset {i}"
+                )
+            out.append(html.unescape(m[0]))
+            i = m.end()
+        elif ch == ">":
+            raise ApiError(400, "Bad Request: can't parse entities: unexpected '>'")
+        else:
+            out.append(ch)
+            i += 1
+    if stack:
+        raise ApiError(
+            400,
+            "Bad Request: can't parse entities: "
+            f'can\'t find end tag corresponding to start tag "{stack[-1]}"',
+        )
+    return "".join(out)
+
+
+def check_keyboard(markup: Any) -> None:
+    if markup is None:
+        return
+    rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
+    if rows is None:
+        return
+    if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+        raise ApiError(400, "Bad Request: inline keyboard must be an array of arrays")
+    for row in rows:
+        for button in row:
+            if not button.get("text"):
+                raise ApiError(
+                    400, "Bad Request: text buttons are unallowed in the inline keyboard"
+                )
+            kinds = [
+                k
+                for k in (
+                    "url",
+                    "callback_data",
+                    "switch_inline_query",
+                    "switch_inline_query_current_chat",
+                )
+                if k in button
+            ]
+            if len(kinds) != 1:
+                raise ApiError(
+                    400,
+                    "Bad Request: can't parse inline keyboard button: exactly one action needed",
+                )
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+            url = button.get("url")
+            if url is not None and not re.match(r"^(https?|tg)://", url):
+                raise ApiError(400, "Bad Request: inline keyboard button URL is invalid")
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    ok: bool = True
+    result: Any = None
+    error: str | None = None
+    at: float = field(default_factory=time.monotonic)
+
+
+class FakeBotApi:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.updates: list[dict[str, Any]] = []
+        self.commands: dict[str, list[dict[str, str]]] = {}
+        self.blocked: set[int] = set()
+        self.chats: dict[int, dict[str, Any]] = {}
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.flood_every: int | None = None  # every Nth send is answered 429
+        self.retry_after = 1
+        self._ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    # -- running -------------------------------------------------------------------------------
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}/bot"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def refused(self) -> list[Call]:
+        return [c for c in self.calls if not c.ok]
+
+    def sent(self, chat_id: int | None = None) -> list[Call]:
+        """Successful sendMessage calls, optionally to one chat."""
+        return [
+            c
+            for c in self.calls
+            if c.method == "sendMessage"
+            and c.ok
+            and (chat_id is None or int(c.params["chat_id"]) == chat_id)
+        ]
+
+    async def wait_for(self, predicate: Callable[[list[Call]], bool], timeout: float = 10) -> None:
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self.calls)), timeout)
+
+    async def wait_sent(self, chat_id: int, count: int = 1, timeout: float = 10) -> list[Call]:
+        await self.wait_for(lambda _: len(self.sent(chat_id)) >= count, timeout)
+        return self.sent(chat_id)
+
+    # -- updates the tests push ------------------------------------------------------------------
+    @staticmethod
+    def user(user_id: int, language_code: str = "ru", first_name: str = "Иван") -> dict[str, Any]:
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": language_code,
+        }
+
+    async def push(self, kind: str, payload: dict[str, Any]) -> int:
+        update_id = next(self._ids)
+        async with self._changed:
+            self.updates.append({"update_id": update_id, kind: payload})
+            self._changed.notify_all()
+        return update_id
+
+    def _message(
+        self, user: dict[str, Any], text: str | None, chat: dict[str, Any] | None, **extra: Any
+    ) -> dict[str, Any]:
+        chat = chat or {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+        self.chats[chat["id"]] = chat
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": user,
+            **extra,
+        }
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                command = text.split()[0]
+                message["entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
+                ]
+            mention = f"@{BOT_USER['username']}"
+            if mention in text:
+                offset = utf16_len(text[: text.index(mention)])
+                message.setdefault("entities", []).append(
+                    {"type": "mention", "offset": offset, "length": utf16_len(mention)}
+                )
+        return message
+
+    async def push_text(
+        self, user: dict[str, Any], text: str, chat: dict[str, Any] | None = None
+    ) -> int:
+        return await self.push("message", self._message(user, text, chat))
+
+    async def push_message(self, user: dict[str, Any], **fields: Any) -> int:
+        return await self.push("message", self._message(user, None, None, **fields))
+
+    async def push_edit(self, user: dict[str, Any], text: str) -> int:
+        message = self._message(user, text, None, edit_date=int(time.time()))
+        return await self.push("edited_message", message)
+
+    async def push_callback(self, user: dict[str, Any], message: dict[str, Any], data: str) -> int:
+        payload = {
+            "id": str(next(self._ids)),
+            "from": user,
+            "message": message,
+            "chat_instance": "1",
+            "data": data,
+        }
+        return await self.push("callback_query", payload)
+
+    # -- the API ---------------------------------------------------------------------------------
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params: dict[str, Any] = {}
+        if request.content_type == "application/json":
+            params = await request.json()
+        else:
+            for key, value in (await request.post()).items():
+                if isinstance(value, str) and key in JSON_FIELDS:
+                    params[key] = json.loads(value)
+                else:
+                    params[key] = value
+        call = Call(method, params)
+        try:
+            call.result = await self._dispatch(method, params)
+            body: dict[str, Any] = {"ok": True, "result": call.result}
+        except ApiError as exc:
+            call.ok, call.error = False, exc.description
+            body = {"ok": False, "error_code": exc.code, "description": exc.description}
+            if exc.parameters:
+                body["parameters"] = exc.parameters
+        if method != "getUpdates" or call.result:
+            async with self._changed:
+                self.calls.append(call)
+                self._changed.notify_all()
+        return web.json_response(body)
+
+    async def _dispatch(self, method: str, params: dict[str, Any]) -> Any:
+        handler = getattr(self, f"api_{method}", None)
+        if handler is None:
+            raise ApiError(404, f"Not Found: method {method} is not in the fake")
+        return await handler(params)
+
+    async def api_getMe(self, params: dict[str, Any]) -> Any:
+        return BOT_USER
+
+    async def api_deleteWebhook(self, params: dict[str, Any]) -> Any:
+        return True
+
+    async def api_getUpdates(self, params: dict[str, Any]) -> Any:
+        offset = int(params.get("offset") or 0)
+        timeout = min(float(params.get("timeout") or 0), 0.5)
+        async with self._changed:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            if not self.updates and timeout:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        self._changed.wait_for(lambda: bool(self.updates)), timeout
+                    )
+            return list(self.updates[:100])
+
+    async def api_setMyCommands(self, params: dict[str, Any]) -> Any:
+        commands = params.get("commands") or []
+        for c in commands:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", c.get("command", "")):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(c.get("description", "")) <= 256:
+                raise ApiError(400, "Bad Request: command description is invalid")
+        self.commands[params.get("language_code") or ""] = commands
+        return True
+
+    def _check_send(self, chat_id: int) -> None:
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id not in self.chats:
+            raise ApiError(400, "Bad Request: chat not found")
+        if self.flood_every:
+            sends = sum(1 for c in self.calls if c.method == "sendMessage") + 1
+            if sends % self.flood_every == 0:
+                raise ApiError(
+                    429,
+                    f"Too Many Requests: retry after {self.retry_after}",
+                    {"retry_after": self.retry_after},
+                )
+
+    def _text(self, params: dict[str, Any]) -> str:
+        text = str(params.get("text", ""))
+        shown = parse_html(text) if params.get("parse_mode") == "HTML" else text
+        if not shown.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if utf16_len(shown) > MAX_TEXT:
+            raise ApiError(400, "Bad Request: message is too long")
+        return shown
+
+    async def api_sendMessage(self, params: dict[str, Any]) -> Any:
+        chat_id = int(params["chat_id"])
+        self._check_send(chat_id)
+        shown = self._text(params)
+        check_keyboard(params.get("reply_markup"))
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chats[chat_id],
+            "from": BOT_USER,
+            "text": shown,
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    async def api_editMessageText(self, params: dict[str, Any]) -> Any:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.messages:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        shown = self._text(params)
+        check_keyboard(params.get("reply_markup"))
+        message = {**self.messages[key], "text": shown, "edit_date": int(time.time())}
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self.messages[key] = message
+        return message
+
+    async def api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
+        if len(str(params.get("text", ""))) > 200:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        return True
