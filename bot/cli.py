@@ -177,13 +177,39 @@ async def cmd_kb(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    """Long polling until SIGINT or SIGTERM."""
+    from telegram import Update
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import build_application
+    from bot.logs import configure_logging
+
     settings.require_token()
-    print(
-        "smolbot run: the Telegram bot is not built yet (it is the next issue); "
-        "use `smolbot chat` to talk to the engine in the terminal.",
-        file=sys.stderr,
-    )
-    return EXIT_USAGE
+    configure_logging(settings)
+    app = build_application(settings)
+
+    async def check_token() -> None:
+        """getMe once before polling: a rejected token is one line, not PTB's retry log."""
+        await app.bot.initialize()
+        await app.bot.shutdown()
+
+    try:
+        asyncio.run(check_token())
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        print(
+            "smolbot: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    except NetworkError as exc:
+        print(
+            f"smolbot: cannot reach the Bot API at {settings.telegram_api_base_url}"
+            f" ({exc.message})",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:

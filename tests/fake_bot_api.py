@@ -63,6 +63,8 @@ _TAG_RE = re.compile(
 )
 _ENTITY_RE = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 MAX_TEXT = 4096
+# A well-formed token the fake answers 401 Unauthorized, as Telegram does for a revoked one.
+REJECTED_TOKEN = "111111111:RejectedRejectedRejectedRejectedRej"
 MAX_CALLBACK_DATA = 64
 
 
@@ -310,11 +312,14 @@ class FakeBotApi:
                 else:
                     params[key] = value
         call = Call(method, params)
+        status = 200
         try:
+            if request.match_info["token"] == REJECTED_TOKEN:
+                raise ApiError(401, "Unauthorized")
             call.result = await self._dispatch(method, params)
             body: dict[str, Any] = {"ok": True, "result": call.result}
         except ApiError as exc:
-            call.ok, call.error = False, exc.description
+            call.ok, call.error, status = False, exc.description, exc.code
             body = {"ok": False, "error_code": exc.code, "description": exc.description}
             if exc.parameters:
                 body["parameters"] = exc.parameters
@@ -322,7 +327,7 @@ class FakeBotApi:
             async with self._changed:
                 self.calls.append(call)
                 self._changed.notify_all()
-        return web.json_response(body)
+        return web.json_response(body, status=status)
 
     async def _dispatch(self, method: str, params: dict[str, Any]) -> Any:
         handler = getattr(self, f"api_{method}", None)

@@ -55,3 +55,38 @@ def test_real_answers_are_valid_telegram_html(engine) -> None:  # type: ignore[n
 def test_plain_text_lists_sources_with_dates(engine) -> None:  # type: ignore[no-untyped-def]
     text = render_plain(engine.ask("Калужская"))
     assert "Источник" in text and "данные: 2019" in text and "https://" in text
+
+
+def test_long_answers_are_split_at_paragraphs_within_telegrams_limit() -> None:
+    from bot.engine.render import split_message
+    from tests.fake_bot_api import parse_html, utf16_len
+
+    paragraphs = [f"<b>Раздел {i}</b>\n" + "Текст &amp; ещё текст 🙂 " * 40 for i in range(40)]
+    parts = split_message("\n\n".join(paragraphs))
+    assert len(parts) > 1
+    for part in parts:
+        assert utf16_len(part) <= 4096
+        parse_html(part)  # each part is valid HTML on its own
+    assert "".join(parts).count("Раздел") == 40
+
+
+def test_an_over_long_line_is_cut_without_breaking_entities() -> None:
+    from bot.engine.render import split_message
+    from tests.fake_bot_api import parse_html
+
+    line = "&amp;" * 3000  # one line, no spaces, entities everywhere
+    parts = split_message(line)
+    assert all(len(p) <= 4096 for p in parts)
+    assert "".join(parse_html(p) for p in parts) == "&" * 3000
+
+
+def test_callback_data_over_64_bytes_is_refused_before_telegram_sees_it() -> None:
+    import pytest
+
+    from handlers.common import callback
+
+    assert (
+        callback("x", "vehicle-registration", "time_limit") == "x:vehicle-registration:time_limit"
+    )
+    with pytest.raises(ValueError, match="over 64 bytes"):
+        callback("t", "я" * 40)

@@ -1,0 +1,102 @@
+"""`smolbot run` as a separate process against the fake Bot API, the way it runs for real."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fake_bot_api import REJECTED_TOKEN, FakeBotApi
+
+from .conftest import TOKEN
+
+USER = FakeBotApi.user(555, "ru")
+
+
+def run_env(api: FakeBotApi, tmp_path: Path, token: str) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KB_", "DATABASE_"))
+    }
+    env.update(
+        TELEGRAM_BOT_TOKEN=token,
+        TELEGRAM_API_BASE_URL=api.url,
+        DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
+        KB_PATH=str(tmp_path / "kb.sqlite3"),
+        LOG_LEVEL="DEBUG",
+    )
+    return env
+
+
+async def start_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    """The bot's output goes to a file: DEBUG logs would fill a pipe nobody reads yet."""
+    with (cwd / "bot.log").open("wb") as log:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run", env=env, cwd=cwd, stdout=log, stderr=log
+        )
+
+
+async def finish(process: asyncio.subprocess.Process, cwd: Path) -> str:
+    await asyncio.wait_for(process.wait(), 30)
+    return (cwd / "bot.log").read_text(encoding="utf-8", errors="replace")
+
+
+async def test_run_answers_then_stops_cleanly_and_never_logs_the_token(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    process = await start_bot(run_env(api, tmp_path, TOKEN), tmp_path)
+    try:
+        await api.push_text(USER, "/start")
+        await api.push_text(USER, "сколько стоит загранпаспорт")
+        replies = await api.wait_sent(USER["id"], 2, timeout=30)
+        assert "Здравствуйте" in replies[0].result["text"]
+        assert "6000 ₽" in replies[1].result["text"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        logs = await finish(process, tmp_path)
+    assert process.returncode == 0, logs
+    assert "Application started" in logs  # DEBUG logging was on
+    assert TOKEN not in logs and TOKEN.split(":")[1] not in logs
+    assert "Traceback" not in logs
+    assert api.refused == []
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        (REJECTED_TOKEN, "smolbot: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather"),
+        (
+            "not-a-token",
+            "smolbot: TELEGRAM_BOT_TOKEN is malformed:"
+            " expected <digits>:<35 letters> as @BotFather gives it",
+        ),
+    ],
+)
+async def test_run_with_a_bad_token_says_so_in_one_line(
+    api: FakeBotApi, tmp_path: Path, token: str, expected: str
+) -> None:
+    process = await start_bot(run_env(api, tmp_path, token), tmp_path)
+    logs = await finish(process, tmp_path)
+    assert process.returncode == 2, logs
+    assert logs.strip().splitlines()[-1] == expected
+    assert "Traceback" not in logs
+    assert token not in logs or token == "not-a-token"
+
+
+async def test_run_without_a_reachable_api_says_so_in_one_line(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    env = run_env(api, tmp_path, TOKEN)
+    env["TELEGRAM_API_BASE_URL"] = "http://127.0.0.1:9/bot"  # nothing listens on the discard port
+    process = await start_bot(env, tmp_path)
+    logs = await finish(process, tmp_path)
+    assert process.returncode == 1, logs
+    assert (
+        logs.strip()
+        .splitlines()[-1]
+        .startswith("smolbot: cannot reach the Bot API at http://127.0.0.1:9/bot")
+    )
+    assert "Traceback" not in logs and TOKEN not in logs
