@@ -162,3 +162,38 @@ async def test_hostile_text_is_answered_safely(bot: FakeBotApi) -> None:
     await bot.push_text(RU, "загс")
     last = (await bot.wait_sent(RU["id"], len(hostile) + 1))[-1]
     assert "Регистрация брака" in last.result["text"]  # the database survived
+
+
+async def test_votes_are_stored_with_the_question_and_the_answer(bot: FakeBotApi, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    await bot.push_text(RU, "госпошлина за брак")
+    (reply,) = await bot.wait_sent(RU["id"])
+    down = next(c for c in callbacks(reply.result) if c.startswith("v:") and c.endswith(":-1"))
+    await bot.push_callback(RU, reply.result, down)
+    await bot.wait_for(lambda calls: any(c.method == "answerCallbackQuery" for c in calls))
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+        rows = db.execute(
+            "SELECT q.query, q.topic, q.answer, v.vote, v.user_id FROM votes v"
+            " JOIN questions q ON q.id = v.question_id"
+        ).fetchall()
+        users = db.execute("SELECT id, language FROM users").fetchall()
+    assert len(rows) == 1
+    query, topic, answer, vote, voter = rows[0]
+    assert (query, topic, vote, voter) == ("госпошлина за брак", "marriage-registration", -1, RU["id"])
+    assert "350 ₽" in answer
+    assert users == [(RU["id"], "ru")]
+
+
+async def test_a_failing_handler_gets_an_apology_in_the_users_language(
+    bot: FakeBotApi, engine, monkeypatch, caplog  # type: ignore[no-untyped-def]
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the engine broke")
+
+    monkeypatch.setattr(engine, "ask", broken)
+    await bot.push_text(EN, "/start")
+    await bot.push_text(EN, "rating")
+    replies = await bot.wait_sent(EN["id"], 2)
+    assert replies[1].result["text"] == "Something went wrong. Please try again a little later."
+    assert "the engine broke" in caplog.text
