@@ -10,7 +10,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "published": "опубл.",
         "clarify": "Уточните, пожалуйста, что вы имели в виду:",
         "none_intro": "К сожалению, на этот вопрос у меня нет проверенного ответа.",
-        "none_topics": "Я отвечаю на вопросы о том:",
+        "none_topics": "Я могу рассказать:",
         "none_services": "Услуги, по которым есть инструкции:",
         "none_help": (
             "Если вашего вопроса здесь нет, загляните на портал Госуслуг https://www.gosuslugi.ru "
@@ -19,7 +19,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "topic_rating": "какое место Смоленская область занимает в рейтинге электронных госуслуг (по годам, в сравнении с соседями и лидерами);",
         "topic_shares": "сколько жителей зарегистрировано на Госуслугах и пользуется электронными услугами;",
         "topic_monitoring": "как устроен мониторинг качества электронных услуг Минэкономразвития;",
-        "topic_mfc": "о МФЦ и региональном портале.",
+        "topic_mfc": "что известно о МФЦ и региональном портале.",
         "empty": "Напишите вопрос словами — например: «Какое место Смоленская область заняла в рейтинге?»",
         "section_steps": "Как подать онлайн",
         "section_documents": "Документы",
@@ -80,7 +80,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "topic_rating": "Smolensk oblast's place in the e-services rating (by year, against neighbours and leaders);",
         "topic_shares": "how many residents are registered on Gosuslugi and use e-services;",
         "topic_monitoring": "how the Ministry of Economic Development monitors e-services quality;",
-        "topic_mfc": "MFC centres and the regional portal.",
+        "topic_mfc": "what is known about MFC centres and the regional portal.",
         "empty": 'Type your question in words, e.g. "What place did Smolensk oblast take in the rating?"',
         "section_steps": "How to apply online",
         "section_documents": "Documents",

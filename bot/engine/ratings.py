@@ -193,9 +193,23 @@ class RatingAnswers:
             )
         lines.append("")
         lines.append("Известные места других регионов:" if ru else "Other regions' known places:")
+        # "The nine regions ahead" come without their order: one line for them, not nine.
+        unordered: dict[tuple[int, int], list[str]] = {}
         for p in y.places:
-            if p.region != DEFAULT_REGION:
+            if p.region != DEFAULT_REGION and p.place_range is not None:
+                unordered.setdefault(p.place_range, []).append(self._name(p.region, lang))
+        for p in y.places:
+            if p.region == DEFAULT_REGION:
+                continue
+            if p.place_range is None:
                 lines.append(f"• {self._name(p.region, lang)}: {_place(p, y, lang)}")
+            elif p.place_range in unordered:
+                (lo, hi), names = p.place_range, ", ".join(unordered.pop(p.place_range))
+                lines.append(
+                    f"• места {lo}–{hi} (порядок не указан): {names}"
+                    if ru
+                    else f"• places {lo}–{hi} (order not given): {names}"
+                )
         if y.note:
             lines += ["", y.note.get(lang)]
         title = (

@@ -180,13 +180,21 @@ async def test_votes_are_stored_with_the_question_and_the_answer(bot: FakeBotApi
         users = db.execute("SELECT id, language FROM users").fetchall()
     assert len(rows) == 1
     query, topic, answer, vote, voter = rows[0]
-    assert (query, topic, vote, voter) == ("госпошлина за брак", "marriage-registration", -1, RU["id"])
+    assert (query, topic, vote, voter) == (
+        "госпошлина за брак",
+        "marriage-registration",
+        -1,
+        RU["id"],
+    )
     assert "350 ₽" in answer
     assert users == [(RU["id"], "ru")]
 
 
 async def test_a_failing_handler_gets_an_apology_in_the_users_language(
-    bot: FakeBotApi, engine, monkeypatch, caplog  # type: ignore[no-untyped-def]
+    bot: FakeBotApi,
+    engine,
+    monkeypatch,
+    caplog,  # type: ignore[no-untyped-def]
 ) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the engine broke")
