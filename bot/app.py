@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -18,6 +19,7 @@ from telegram.ext import (
     ExtBot,
 )
 
+from bot.broadcast import BroadcastWorker
 from bot.config import Settings
 from bot.engine.answer import Engine
 from bot.runtime import load_engine
@@ -41,6 +43,7 @@ class BotServices:
     settings: Settings
     engine: Engine
     storage: Storage
+    worker: BroadcastWorker | None = None
 
 
 class BotData:
@@ -67,10 +70,21 @@ def build_application(settings: Settings, engine: Engine | None = None) -> Appli
     """The bot, ready to run; storage opens and the engine loads in post_init."""
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        from handlers.broadcast import progress_reporter
+
         storage = Storage(settings.database_path)
         await storage.open()
         ready_engine = engine if engine is not None else await load_engine(settings)
-        app.bot_data.services = BotServices(settings, ready_engine, storage)
+        ready_engine.add_phrasings(await storage.extra_phrasings())
+
+        async def send(chat_id: int, text: str) -> object:
+            return await app.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+
+        worker = BroadcastWorker(
+            storage, send, settings.broadcast_rate, progress_reporter(app.bot, storage)
+        )
+        app.bot_data.services = BotServices(settings, ready_engine, storage, worker)
+        worker.start()  # resumes a broadcast a restart interrupted
         for lang, index in (("ru", 1), ("en", 2)):
             commands = [BotCommand(c[0], c[index]) for c in COMMANDS]
             await app.bot.set_my_commands(commands, language_code=lang)
@@ -79,6 +93,8 @@ def build_application(settings: Settings, engine: Engine | None = None) -> Appli
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
         services = app.bot_data._services
         if services is not None:
+            if services.worker is not None:
+                await services.worker.stop()
             await services.storage.close()
 
     import handlers  # the composition root is the one place that knows the handlers
@@ -94,5 +110,5 @@ def build_application(settings: Settings, engine: Engine | None = None) -> Appli
         .post_shutdown(post_shutdown)
         .build()
     )
-    handlers.register(app)
+    handlers.register(app, settings)
     return app

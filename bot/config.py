@@ -16,6 +16,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Telegram allows about 30 messages a second to different users; stay just under it.
+DEFAULT_BROADCAST_RATE = 25.0
 
 
 class ConfigError(Exception):
@@ -54,6 +56,8 @@ class Settings:
     log_level: str = "INFO"
     kb_data_dir: Path = PROJECT_ROOT / "data"
     kb_path: Path = PROJECT_ROOT / "var" / "kb.sqlite3"
+    broadcast_rate: float = DEFAULT_BROADCAST_RATE
+    operators_chat_id: int | None = None
 
     def require_token(self) -> Secret:
         if self.telegram_bot_token is None:
@@ -127,6 +131,18 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
     level = (get("LOG_LEVEL") or "INFO").upper()
     if level not in _LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, got {level!r}")
+    rate_text = get("BROADCAST_RATE") or str(DEFAULT_BROADCAST_RATE)
+    try:
+        broadcast_rate = float(rate_text)
+    except ValueError:
+        broadcast_rate = -1.0
+    if not 0 < broadcast_rate <= 1000:
+        raise ConfigError(
+            f"BROADCAST_RATE must be messages a second, above 0 (default 25), got {rate_text!r}"
+        )
+    operators = get("OPERATORS_CHAT_ID")
+    if operators is not None and not re.fullmatch(r"-?\d+", operators):
+        raise ConfigError(f"OPERATORS_CHAT_ID must be a numeric chat id, got {operators!r}")
     defaults = Settings()
     return Settings(
         telegram_bot_token=Secret(token) if token else None,
@@ -136,4 +152,6 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
         log_level=level,
         kb_data_dir=_path(get("KB_DATA_DIR") or str(defaults.kb_data_dir)),
         kb_path=_path(get("KB_PATH") or str(defaults.kb_path)),
+        broadcast_rate=broadcast_rate,
+        operators_chat_id=int(operators) if operators is not None else None,
     )

@@ -63,6 +63,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "stale": "Эта кнопка устарела. Задайте вопрос ещё раз.",
         "rank_usage": "Не понял год или регион. Примеры: /rank, /rank 2019, /rank калужская",
         "portal_button": "Открыть Госуслуги",
+        "ask_operator": "🙋 Спросить оператора",
+        "operator_sent": "Вопрос передан оператору. Ответ придёт сюда.",
+        "operator_answer": "Ответ оператора:",
+        "unknown_command": "Такой команды нет. Список команд: /help",
     },
     "en": {
         "sources": "Sources",
@@ -124,6 +128,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "stale": "This button has expired. Please ask again.",
         "rank_usage": "I did not recognise a year or region. Examples: /rank, /rank 2019, /rank kaluga",
         "portal_button": "Open Gosuslugi",
+        "ask_operator": "🙋 Ask an operator",
+        "operator_sent": "Your question has been passed to an operator. The answer will come here.",
+        "operator_answer": "The operator's answer:",
+        "unknown_command": "There is no such command. The commands: /help",
     },
 }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -47,6 +48,45 @@ MIGRATIONS: Sequence[str] = (
         vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
         voted_at TEXT NOT NULL,
         PRIMARY KEY (question_id, user_id)
+    );
+    """,
+    # 3: durable broadcasts (one delivery row per recipient), editors' extra phrasings,
+    # and questions handed to an operator.
+    """
+    CREATE TABLE broadcasts (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        admin_id INTEGER NOT NULL,
+        admin_chat_id INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('draft', 'sending', 'done', 'cancelled')),
+        progress_message_id INTEGER,
+        started_at TEXT,
+        finished_at TEXT
+    );
+    CREATE TABLE deliveries (
+        broadcast_id INTEGER NOT NULL REFERENCES broadcasts (id) ON DELETE CASCADE,
+        user_id INTEGER NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'blocked')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        PRIMARY KEY (broadcast_id, user_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX deliveries_status ON deliveries (broadcast_id, status);
+    CREATE TABLE extra_phrasings (
+        id INTEGER PRIMARY KEY,
+        entry_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        added_by INTEGER,
+        added_at TEXT NOT NULL,
+        UNIQUE (entry_id, text)
+    );
+    CREATE TABLE operator_threads (
+        operator_message_id INTEGER PRIMARY KEY,
+        question_id INTEGER REFERENCES questions (id) ON DELETE SET NULL,
+        user_chat_id INTEGER NOT NULL,
+        created_at TEXT NOT NULL
     );
     """,
 )
@@ -215,6 +255,233 @@ class Storage:
         )
         await self.db.commit()
         return True
+
+    # -- subscribers and broadcasts --------------------------------------------------------------
+    async def subscriber_count(self) -> int:
+        async with self.db.execute("SELECT count(*) FROM users WHERE subscribed = 1") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def create_broadcast(self, admin_id: int, admin_chat_id: int, text: str) -> int:
+        cursor = await self.db.execute(
+            "INSERT INTO broadcasts (created_at, admin_id, admin_chat_id, text, status)"
+            " VALUES (?, ?, ?, ?, 'draft')",
+            (_now(), admin_id, admin_chat_id, text),
+        )
+        await self.db.commit()
+        return int(cursor.lastrowid or 0)
+
+    async def broadcast(self, broadcast_id: int) -> Broadcast | None:
+        async with self.db.execute(
+            "SELECT id, admin_id, admin_chat_id, text, status, progress_message_id, started_at"
+            " FROM broadcasts WHERE id = ?",
+            (broadcast_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return Broadcast(*row) if row else None
+
+    async def latest_broadcast(self) -> Broadcast | None:
+        async with self.db.execute(
+            "SELECT id FROM broadcasts WHERE status != 'draft' ORDER BY id DESC LIMIT 1"
+        ) as cur:
+            row = await cur.fetchone()
+        return await self.broadcast(int(row[0])) if row else None
+
+    async def start_broadcast(self, broadcast_id: int) -> int | None:
+        """Draft -> sending: one pending delivery per subscriber, written before any send.
+
+        Returns the number of recipients; None if the broadcast was not a draft (a second tap).
+        """
+        await self.db.execute("BEGIN IMMEDIATE")
+        try:
+            cursor = await self.db.execute(
+                "UPDATE broadcasts SET status = 'sending', started_at = ?"
+                " WHERE id = ? AND status = 'draft'",
+                (_now(), broadcast_id),
+            )
+            if cursor.rowcount != 1:
+                await self.db.rollback()
+                return None
+            cursor = await self.db.execute(
+                "INSERT INTO deliveries (broadcast_id, user_id, status)"
+                " SELECT ?, id, 'pending' FROM users WHERE subscribed = 1",
+                (broadcast_id,),
+            )
+            await self.db.commit()
+        except BaseException:
+            await self.db.rollback()
+            raise
+        return cursor.rowcount
+
+    async def set_broadcast_status(self, broadcast_id: int, status: str) -> bool:
+        """Move a draft or sending broadcast to `status`; False if it had already ended."""
+        finished = _now() if status in ("done", "cancelled") else None
+        cursor = await self.db.execute(
+            "UPDATE broadcasts SET status = ?, finished_at = coalesce(?, finished_at)"
+            " WHERE id = ? AND status IN ('draft', 'sending')",
+            (status, finished, broadcast_id),
+        )
+        await self.db.commit()
+        return cursor.rowcount == 1
+
+    async def set_progress_message(self, broadcast_id: int, message_id: int) -> None:
+        await self.db.execute(
+            "UPDATE broadcasts SET progress_message_id = ? WHERE id = ?", (message_id, broadcast_id)
+        )
+        await self.db.commit()
+
+    async def sending_broadcasts(self) -> list[int]:
+        async with self.db.execute(
+            "SELECT id FROM broadcasts WHERE status = 'sending' ORDER BY id"
+        ) as cur:
+            return [int(r[0]) for r in await cur.fetchall()]
+
+    async def release_in_flight(self, broadcast_id: int) -> int:
+        """After a crash: deliveries claimed but not recorded go back to pending (may repeat)."""
+        cursor = await self.db.execute(
+            "UPDATE deliveries SET status = 'pending'"
+            " WHERE broadcast_id = ? AND status = 'sending'",
+            (broadcast_id,),
+        )
+        await self.db.commit()
+        return cursor.rowcount
+
+    async def claim_deliveries(self, broadcast_id: int, limit: int) -> list[tuple[int, int]]:
+        """Mark up to `limit` pending deliveries as in flight; returns (user_id, attempts)."""
+        async with self.db.execute(
+            "UPDATE deliveries SET status = 'sending' WHERE broadcast_id = ? AND user_id IN"
+            " (SELECT user_id FROM deliveries WHERE broadcast_id = ? AND status = 'pending'"
+            "  ORDER BY user_id LIMIT ?) RETURNING user_id, attempts",
+            (broadcast_id, broadcast_id, limit),
+        ) as cur:
+            rows = [(int(r[0]), int(r[1])) for r in await cur.fetchall()]
+        await self.db.commit()
+        return rows
+
+    async def record_deliveries(
+        self, broadcast_id: int, results: list[tuple[int, str, str | None]]
+    ) -> None:
+        """(user_id, status, error) for a batch, in one transaction; 'blocked' unsubscribes."""
+        await self.db.executemany(
+            "UPDATE deliveries SET status = ?, error = ?, attempts = attempts + 1"
+            " WHERE broadcast_id = ? AND user_id = ?",
+            [(status, error, broadcast_id, user_id) for user_id, status, error in results],
+        )
+        blocked = [(user_id,) for user_id, status, _ in results if status == "blocked"]
+        if blocked:
+            await self.db.executemany("UPDATE users SET subscribed = 0 WHERE id = ?", blocked)
+        await self.db.commit()
+
+    async def delivery_counts(self, broadcast_id: int) -> dict[str, int]:
+        async with self.db.execute(
+            "SELECT status, count(*) FROM deliveries WHERE broadcast_id = ? GROUP BY status",
+            (broadcast_id,),
+        ) as cur:
+            counts = {str(s): int(n) for s, n in await cur.fetchall()}
+        return {s: counts.get(s, 0) for s in ("pending", "sending", "sent", "failed", "blocked")}
+
+    # -- editors and operators ------------------------------------------------------------------
+    async def question(self, question_id: int) -> tuple[str, str, int | None, int | None] | None:
+        """(query, lang, user_id, chat_id) of a recorded question."""
+        async with self.db.execute(
+            "SELECT query, lang, user_id, chat_id FROM questions WHERE id = ?", (question_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return (str(row[0]), str(row[1]), row[2], row[3]) if row else None
+
+    async def unanswered_questions(self, limit: int = 500) -> list[tuple[int, str, int]]:
+        """(id of the latest, question, times asked) for unanswered questions, most asked first."""
+        async with self.db.execute(
+            "SELECT max(id), lower(trim(query)) AS q, count(*) AS n FROM questions"
+            " WHERE status = 'none' AND channel = 'telegram' AND trim(query) != ''"
+            " GROUP BY q ORDER BY n DESC, max(id) DESC LIMIT ?",
+            (limit,),
+        ) as cur:
+            return [(int(i), str(q), int(n)) for i, q, n in await cur.fetchall()]
+
+    async def add_phrasing(self, entry_id: str, text: str, added_by: int | None) -> bool:
+        """Keep a question as a new phrasing of an entry; False if it was already there."""
+        cursor = await self.db.execute(
+            "INSERT OR IGNORE INTO extra_phrasings (entry_id, text, added_by, added_at)"
+            " VALUES (?, ?, ?, ?)",
+            (entry_id, text, added_by, _now()),
+        )
+        await self.db.commit()
+        return cursor.rowcount == 1
+
+    async def extra_phrasings(self) -> list[tuple[str, str]]:
+        async with self.db.execute("SELECT entry_id, text FROM extra_phrasings ORDER BY id") as cur:
+            return [(str(e), str(t)) for e, t in await cur.fetchall()]
+
+    async def open_operator_thread(
+        self, operator_message_id: int, question_id: int | None, user_chat_id: int
+    ) -> None:
+        await self.db.execute(
+            "INSERT OR REPLACE INTO operator_threads VALUES (?, ?, ?, ?)",
+            (operator_message_id, question_id, user_chat_id, _now()),
+        )
+        await self.db.commit()
+
+    async def operator_thread_chat(self, operator_message_id: int) -> int | None:
+        async with self.db.execute(
+            "SELECT user_chat_id FROM operator_threads WHERE operator_message_id = ?",
+            (operator_message_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else None
+
+    async def stats(self) -> Stats:
+        today = dt.datetime.now(dt.UTC).date().isoformat()
+
+        async def one(sql: str, *args: object) -> int:
+            async with self.db.execute(sql, args) as cur:
+                row = await cur.fetchone()
+            return int(row[0] or 0) if row else 0
+
+        async with self.db.execute(
+            "SELECT status, count(*) FROM questions WHERE channel = 'telegram' GROUP BY status"
+        ) as cur:
+            outcomes = {str(s): int(n) for s, n in await cur.fetchall()}
+        async with self.db.execute(
+            "SELECT topic, count(*) AS n FROM questions WHERE channel = 'telegram'"
+            " AND status = 'answer' AND topic IS NOT NULL GROUP BY topic ORDER BY n DESC LIMIT 5"
+        ) as cur:
+            top = [(str(t), int(n)) for t, n in await cur.fetchall()]
+        return Stats(
+            users=await one("SELECT count(*) FROM users"),
+            subscribers=await one("SELECT count(*) FROM users WHERE subscribed = 1"),
+            questions_today=await one(
+                "SELECT count(*) FROM questions WHERE channel = 'telegram' AND asked_at >= ?", today
+            ),
+            questions=sum(outcomes.values()),
+            outcomes=outcomes,
+            top_topics=top,
+            votes_up=await one("SELECT count(*) FROM votes WHERE vote = 1"),
+            votes_down=await one("SELECT count(*) FROM votes WHERE vote = -1"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    users: int
+    subscribers: int
+    questions_today: int
+    questions: int
+    outcomes: dict[str, int]
+    top_topics: list[tuple[str, int]]
+    votes_up: int
+    votes_down: int
+
+
+@dataclass(frozen=True, slots=True)
+class Broadcast:
+    id: int
+    admin_id: int
+    admin_chat_id: int
+    text: str
+    status: str
+    progress_message_id: int | None
+    started_at: str | None
 
 
 def language_for(language_code: str | None) -> str:

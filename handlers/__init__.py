@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import errors, facts, questions, services, start
+from bot.config import Settings
+from handlers import admin, broadcast, errors, facts, operator, questions, services, start
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    for module in (start, facts, services, questions, errors):
+def register(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    for module in (start, facts, services):
         module.register(app)
+    for with_settings in (broadcast, admin, operator):
+        with_settings.register(app, settings)
+    questions.register(app)
+    start.register_fallbacks(app)  # after every command handler
+    errors.register(app)

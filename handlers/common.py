@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.app import BotServices, Context
-from bot.engine.answer import ANSWER, CLARIFY, Answer
+from bot.engine.answer import ANSWER, CLARIFY, NONE, Answer
 from bot.engine.render import render_html, render_plain, split_message
 from bot.i18n import t
 
@@ -34,9 +34,20 @@ async def user_language(update: Update, context: Context) -> str:
     return await services(context).storage.touch_user(user.id, user.language_code)
 
 
-def answer_keyboard(answer: Answer, question_id: int | None) -> InlineKeyboardMarkup | None:
+def answer_keyboard(
+    answer: Answer, question_id: int | None, operators: bool = False
+) -> InlineKeyboardMarkup | None:
+    """Clarify titles, card follow-ups, the portal, votes; "ask an operator" after a none."""
     lang = answer.lang
     rows: list[list[InlineKeyboardButton]] = []
+    if answer.status == NONE and operators and question_id:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    t(lang, "ask_operator"), callback_data=callback("op", question_id)
+                )
+            ]
+        )
     if answer.status == CLARIFY:
         rows += [
             [InlineKeyboardButton(s.title, callback_data=callback("t", question_id or 0, s.topic))]
@@ -76,8 +87,11 @@ async def send_html(
         await message.reply_html(part, reply_markup=keyboard if last else None, do_quote=False)
 
 
-async def send_answer(message: Message, answer: Answer, question_id: int | None) -> None:
-    await send_html(message, render_html(answer), answer_keyboard(answer, question_id))
+async def send_answer(
+    message: Message, answer: Answer, question_id: int | None, operators: bool = False
+) -> None:
+    keyboard = answer_keyboard(answer, question_id, operators)
+    await send_html(message, render_html(answer), keyboard)
 
 
 async def log_and_send(
@@ -97,4 +111,5 @@ async def log_and_send(
         chat_id=chat.id if chat else None,
         answer=render_plain(answer),
     )
-    await send_answer(message, answer, question_id)
+    operators = services(context).settings.operators_chat_id is not None
+    await send_answer(message, answer, question_id, operators)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.app import Context
 from bot.engine.render import escape
@@ -117,6 +117,22 @@ async def menu(update: Update, context: Context) -> None:
     elif action in ("sub", "unsub"):
         text = await set_subscription(update, context, action == "sub")
         await send_html(message, escape(text))
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """Any command the bot does not have, or that this user may not use: the same reply."""
+    if update.effective_message is not None:
+        lang = await user_language(update, context)
+        await send_html(update.effective_message, escape(t(lang, "unknown_command")))
+
+
+def register_fallbacks(app: Application) -> None:  # type: ignore[type-arg]
+    """Registered last: commands no other handler took, in private chats."""
+    app.add_handler(
+        MessageHandler(
+            filters.COMMAND & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, unknown_command
+        )
+    )
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -243,6 +243,14 @@ class FakeBotApi:
             "language_code": language_code,
         }
 
+    def add_private_chat(self, user: dict[str, Any]) -> None:
+        """A chat the bot can write to (a user who once pressed Start), without an update."""
+        self.chats[user["id"]] = {
+            "id": user["id"],
+            "type": "private",
+            "first_name": user["first_name"],
+        }
+
     async def push(self, kind: str, payload: dict[str, Any]) -> int:
         update_id = next(self._ids)
         async with self._changed:

@@ -90,19 +90,23 @@ class Answer:
     portal: str | None = None
 
 
+def phrasing_tokens(text: str, normalizer: Normalizer, slots: SlotReader) -> list[str]:
+    """A phrasing as content tokens, the way a query is reduced (regions taken out)."""
+    tokens = normalizer.canonical(split_words(text))
+    used = slots.read(tokens).region_used
+    return normalizer.content(t for i, t in enumerate(tokens) if i not in used)
+
+
 def prepare_phrasings(
     kb: KnowledgeBase, normalizer: Normalizer, slots: SlotReader
 ) -> list[tuple[int, list[str]]]:
-    """Each phrasing as content tokens, the way a query is reduced (slots taken out)."""
-    prepared = []
-    for idx, entry in enumerate(kb.entries):
-        for lang_phrasings in entry.phrasings.values():
-            for text in lang_phrasings:
-                tokens = normalizer.canonical(split_words(text))
-                used = slots.read(tokens).region_used
-                content = normalizer.content(t for i, t in enumerate(tokens) if i not in used)
-                prepared.append((idx, content))
-    return prepared
+    """Every phrasing of every entry as content tokens, in the knowledge base's order."""
+    return [
+        (idx, phrasing_tokens(text, normalizer, slots))
+        for idx, entry in enumerate(kb.entries)
+        for lang_phrasings in entry.phrasings.values()
+        for text in lang_phrasings
+    ]
 
 
 class Engine:
@@ -119,9 +123,30 @@ class Engine:
         self.slots = SlotReader(self.normalizer, kb.regions)
         if prepared is None:
             prepared = prepare_phrasings(kb, self.normalizer, self.slots)
-        self.index = Index(kb.entries, prepared, implied={"service": SERVICE_ASPECTS})
-        self.normalizer.set_vocabulary(self.index.vocabulary | self.slots.alias_tokens)
+        self._prepared = [(idx, list(tokens)) for idx, tokens in prepared]
+        self._entry_index = {e.id: i for i, e in enumerate(kb.entries)}
+        self._build_index()
         self.ratings = RatingAnswers(kb)
+
+    def _build_index(self) -> None:
+        self.index = Index(self.kb.entries, self._prepared, implied={"service": SERVICE_ASPECTS})
+        self.normalizer.set_vocabulary(self.index.vocabulary | self.slots.alias_tokens)
+
+    def add_phrasings(self, phrasings: Sequence[tuple[str, str]]) -> int:
+        """Teach the engine more wordings (entry id, text), e.g. editors' picks from the
+        unanswered questions; returns how many were usable."""
+        added = 0
+        for entry_id, text in phrasings:
+            idx = self._entry_index.get(entry_id)
+            if idx is None:
+                continue
+            content = phrasing_tokens(text, self.normalizer, self.slots)
+            if content:
+                self._prepared.append((idx, content))
+                added += 1
+        if added:
+            self._build_index()
+        return added
 
     def ask(self, query: str, lang: str | None = None) -> Answer:
         norm = self.normalizer.normalize(query)

@@ -67,7 +67,7 @@ def render_html(answer: Answer) -> str:
 TELEGRAM_LIMIT = 4096
 
 
-def _units(text: str) -> int:
+def text_units(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units (an emoji counts two)."""
     return len(text.encode("utf-16-le")) // 2
 
@@ -75,9 +75,9 @@ def _units(text: str) -> int:
 def _hard_split(line: str, limit: int) -> list[str]:
     """Cut an over-long line at spaces, never inside an HTML entity such as &amp;."""
     pieces = []
-    while _units(line) > limit:
+    while text_units(line) > limit:
         cut = limit
-        while _units(line[:cut]) > limit:
+        while text_units(line[:cut]) > limit:
             cut -= 1
         space = line.rfind(" ", 0, cut)
         if space > cut // 2:
@@ -95,20 +95,20 @@ def split_message(html_text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
 
     Tags in our answers never span a paragraph, so each part stays valid HTML.
     """
-    if _units(html_text) <= limit:
+    if text_units(html_text) <= limit:
         return [html_text]
     blocks: list[str] = []
     for paragraph in html_text.split("\n\n"):
-        if _units(paragraph) <= limit:
+        if text_units(paragraph) <= limit:
             blocks.append(paragraph)
             continue
         for line in paragraph.split("\n"):
-            blocks.extend(_hard_split(line, limit) if _units(line) > limit else [line])
+            blocks.extend(_hard_split(line, limit) if text_units(line) > limit else [line])
     parts: list[str] = []
     current = ""
     for block in blocks:
         candidate = f"{current}\n\n{block}" if current else block
-        if _units(candidate) <= limit:
+        if text_units(candidate) <= limit:
             current = candidate
         else:
             parts.append(current)

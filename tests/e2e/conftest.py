@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from bot.engine.answer import Engine
 from tests.fake_bot_api import FakeBotApi
 
 TOKEN = "123456789:AAAbbbCCCdddEEEfffGGGhhhIIIjjjKKKlll"
+ADMIN = FakeBotApi.user(900, "ru", "Админ")
+OPERATORS = {"id": -5000, "type": "supergroup", "title": "Операторы"}
 
 
 @pytest.fixture
@@ -23,14 +26,20 @@ async def api() -> AsyncIterator[FakeBotApi]:
     await server.stop()
 
 
-@pytest.fixture
-async def bot(api: FakeBotApi, engine: Engine, tmp_path: Path) -> AsyncIterator[FakeBotApi]:
-    """A running bot; the test talks to it through `api` and reads what it sent."""
+@asynccontextmanager
+async def running_bot(
+    api: FakeBotApi, engine: Engine, database: Path, **env: str
+) -> AsyncIterator[FakeBotApi]:
+    """A running bot over `database`; stopping it is what SIGTERM would do."""
     settings = load_settings(
         {
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_BASE_URL": api.url,
-            "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
+            "DATABASE_PATH": str(database),
+            "ADMIN_IDS": str(ADMIN["id"]),
+            "BROADCAST_RATE": "200",
+            "OPERATORS_CHAT_ID": str(OPERATORS["id"]),
+            **env,
         },
         Path("/nonexistent"),
     )
@@ -49,3 +58,10 @@ async def bot(api: FakeBotApi, engine: Engine, tmp_path: Path) -> AsyncIterator[
         await app.stop()
         await app.shutdown()
         await app.post_shutdown(app)
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, engine: Engine, tmp_path: Path) -> AsyncIterator[FakeBotApi]:
+    """A running bot; the test talks to it through `api` and reads what it sent."""
+    async with running_bot(api, engine, tmp_path / "bot.sqlite3") as running:
+        yield running

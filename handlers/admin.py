@@ -1,0 +1,148 @@
+"""Administrators' /stats and /unanswered (with attaching a question as a new phrasing)."""
+
+from __future__ import annotations
+
+import html
+
+from rapidfuzz import fuzz
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.app import Context
+from bot.config import Settings
+from bot.engine.render import escape
+from handlers.broadcast import admins
+from handlers.common import callback, send_html, services
+
+SIMILAR = 80  # token-sort ratio of normalised questions that count as one
+SHOWN_GROUPS = 10
+CANDIDATES = 3
+
+
+async def stats(update: Update, context: Context) -> None:
+    if update.effective_message is None:
+        return
+    s = await services(context).storage.stats()
+    engine = services(context).engine
+    total = max(s.questions, 1)
+    titles = {e.id: e.title.ru for e in engine.kb.entries}
+    lines = [
+        "<b>Статистика</b>",
+        f"Пользователей: {s.users}, подписчиков: {s.subscribers}",
+        f"Вопросов сегодня: {s.questions_today}, всего: {s.questions}",
+        "Ответов: {:.0%} · уточнений: {:.0%} · без ответа: {:.0%}".format(
+            s.outcomes.get("answer", 0) / total,
+            s.outcomes.get("clarify", 0) / total,
+            s.outcomes.get("none", 0) / total,
+        ),
+        f"Оценки: 👍 {s.votes_up} · 👎 {s.votes_down}",
+    ]
+    if s.top_topics:
+        lines.append("Частые темы:")
+        lines += [f"• {escape(titles.get(t, t))}: {n}" for t, n in s.top_topics]
+    await send_html(update.effective_message, "\n".join(lines))
+
+
+def group_similar(rows: list[tuple[int, str, int]], key) -> list[tuple[int, str, int, int]]:  # type: ignore[no-untyped-def]
+    """(id, question, times asked, similar wordings) groups, most asked first."""
+    groups: list[tuple[int, str, int, int, str]] = []
+    for question_id, text, count in rows:
+        normalised = key(text)
+        for i, (gid, gtext, gcount, similar, gkey) in enumerate(groups):
+            if fuzz.token_sort_ratio(normalised, gkey, processor=None) >= SIMILAR:
+                groups[i] = (gid, gtext, gcount + count, similar + 1, gkey)
+                break
+        else:
+            groups.append((question_id, text, count, 0, normalised))
+    groups.sort(key=lambda g: g[2], reverse=True)
+    return [(gid, text, count, similar) for gid, text, count, similar, _ in groups]
+
+
+async def unanswered(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    engine = services(context).engine
+    rows = await services(context).storage.unanswered_questions()
+    if not rows:
+        await send_html(message, "Вопросов без ответа нет.")
+        return
+
+    def key(text: str) -> str:
+        return " ".join(engine.normalizer.normalize(text).tokens)
+
+    groups = group_similar(rows, key)[:SHOWN_GROUPS]
+    lines = ["<b>Частые вопросы без ответа</b> (кнопка — добавить как формулировку темы):"]
+    buttons = []
+    for n, (question_id, text, count, similar) in enumerate(groups, 1):
+        extra = f", похожих формулировок: {similar}" if similar else ""
+        lines.append(f"{n}. «{escape(text)}» — {count} раз{extra}")
+        buttons.append(
+            [InlineKeyboardButton(f"{n}. Привязать", callback_data=callback("u", question_id))]
+        )
+    await send_html(message, "\n".join(lines), InlineKeyboardMarkup(buttons))
+
+
+async def choose_entry(update: Update, context: Context) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or query.data is None or user is None:
+        return
+    if user.id not in services(context).settings.admin_ids:
+        await query.answer()
+        return
+    question_id = int(query.data.split(":")[1])
+    found = await services(context).storage.question(question_id)
+    await query.answer()
+    if found is None or not isinstance(query.message, Message):
+        return
+    engine = services(context).engine
+    norm = engine.normalizer.normalize(found[0])
+    scored = engine.index.score(engine.normalizer.content(norm.tokens), norm.minor)[:CANDIDATES]
+    if not scored:
+        await send_html(
+            query.message,
+            f"Для «{escape(found[0])}» подходящих тем нет: добавьте её в data/*.yaml.",
+        )
+        return
+    rows = [
+        [
+            InlineKeyboardButton(
+                s.entry.title.ru, callback_data=callback("ua", question_id, s.entry.id)
+            )
+        ]
+        for s in scored
+    ]
+    await send_html(
+        query.message, f"К какой теме отнести «{escape(found[0])}»?", InlineKeyboardMarkup(rows)
+    )
+
+
+async def attach(update: Update, context: Context) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or query.data is None or user is None:
+        return
+    if user.id not in services(context).settings.admin_ids:
+        await query.answer()
+        return
+    _, raw_id, entry_id = query.data.split(":")
+    svc = services(context)
+    found = await svc.storage.question(int(raw_id))
+    if found is None or all(e.id != entry_id for e in svc.engine.kb.entries):
+        await query.answer("Уже не найдено")
+        return
+    added = await svc.storage.add_phrasing(entry_id, found[0], user.id)
+    svc.engine.add_phrasings([(entry_id, found[0])])
+    await query.answer("Добавлено" if added else "Уже было")
+    await query.edit_message_text(
+        f"«{html.escape(found[0], quote=False)}» теперь формулировка темы «{escape(entry_id)}»."
+    )
+
+
+def register(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    only_admins = admins(settings)
+    app.add_handler(CommandHandler("stats", stats, filters=only_admins))
+    app.add_handler(CommandHandler("unanswered", unanswered, filters=only_admins))
+    app.add_handler(CallbackQueryHandler(choose_entry, pattern=r"^u:\d+$"))
+    app.add_handler(CallbackQueryHandler(attach, pattern=r"^ua:\d+:[a-z0-9-]+$"))

@@ -1,0 +1,53 @@
+"""Kill -9 the running bot in the middle of a broadcast, start it again: nobody is skipped."""
+
+from __future__ import annotations
+
+import math
+import signal
+from pathlib import Path
+
+from tests.fake_bot_api import FakeBotApi
+
+from .conftest import ADMIN, TOKEN
+from .test_broadcast import confirm_last, received, subscribe_many
+from .test_run import finish, run_env, start_bot
+
+RATE = 50
+TEXT = "Плановые работы на портале Госуслуг в субботу"
+
+
+async def test_broadcast_survives_a_kill_and_a_restart(api: FakeBotApi, tmp_path: Path) -> None:
+    env = run_env(api, tmp_path, TOKEN)
+    env.update(ADMIN_IDS=str(ADMIN["id"]), BROADCAST_RATE=str(RATE))
+    subscribers = await subscribe_many(Path(env["DATABASE_PATH"]), api, 150)
+    api.add_private_chat(ADMIN)
+
+    process = await start_bot(env, tmp_path)
+    await api.push_text(ADMIN, f"/broadcast {TEXT}")
+    await api.wait_sent(ADMIN["id"], 2, timeout=30)
+    await confirm_last(api)
+    await api.wait_for(lambda _: len(received(api, TEXT)) >= 60, timeout=30)
+    process.send_signal(signal.SIGKILL)  # no clean shutdown, no last batch recorded
+    await finish(process, tmp_path)
+    before_restart = sum(received(api, TEXT).values())
+    assert before_restart < 151  # it really was cut off mid-way
+
+    restarted = await start_bot(env, tmp_path)
+    try:
+        await api.wait_for(
+            lambda calls: any(
+                c.method == "editMessageText" and c.ok and "завершена" in c.result["text"]
+                for c in calls
+            ),
+            timeout=60,
+        )
+    finally:
+        restarted.send_signal(signal.SIGTERM)
+        logs = await finish(restarted, tmp_path)
+    assert restarted.returncode == 0, logs
+    got = received(api, TEXT)
+    got.pop(ADMIN["id"])
+    assert set(got) == set(subscribers)  # nobody skipped
+    repeats = sum(n - 1 for n in got.values())
+    assert repeats <= math.ceil(RATE * 0.2)  # only the batch in flight at the kill
+    assert "Traceback" not in logs
