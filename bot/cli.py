@@ -171,7 +171,11 @@ async def cmd_kb(settings: Settings, args: argparse.Namespace) -> int:
         print(f"built {settings.kb_path} from {data_dir}: {len(kb.entries)} entries")
     elif args.kb_command == "export":
         kb, _ = await store.ensure_built(data_dir, settings.kb_path)
-        json.dump(store.export(kb), sys.stdout, ensure_ascii=False, indent=2)
+        added: list[tuple[str, str]] = []
+        if settings.database_path.exists():
+            async with Storage(settings.database_path) as storage:
+                added = await storage.extra_phrasings()
+        json.dump(store.export(kb, added), sys.stdout, ensure_ascii=False, indent=2)
         print()
     return EXIT_OK
 

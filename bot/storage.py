@@ -390,11 +390,15 @@ class Storage:
         return (str(row[0]), str(row[1]), row[2], row[3]) if row else None
 
     async def unanswered_questions(self, limit: int = 500) -> list[tuple[int, str, int]]:
-        """(id of the latest, question, times asked) for unanswered questions, most asked first."""
+        """(id of the first, question, times asked) for unanswered questions, most asked first.
+
+        Grouped by exact text only (SQLite's lower() knows no Cyrillic); the caller groups
+        wordings that differ in case, punctuation or order.
+        """
         async with self.db.execute(
-            "SELECT max(id), lower(trim(query)) AS q, count(*) AS n FROM questions"
+            "SELECT min(id), trim(query) AS q, count(*) AS n FROM questions"
             " WHERE status = 'none' AND channel = 'telegram' AND trim(query) != ''"
-            " GROUP BY q ORDER BY n DESC, max(id) DESC LIMIT ?",
+            " GROUP BY q ORDER BY n DESC, min(id) LIMIT ?",
             (limit,),
         ) as cur:
             return [(int(i), str(q), int(n)) for i, q, n in await cur.fetchall()]

@@ -84,6 +84,7 @@ async def unanswered(update: Update, context: Context) -> None:
 
 
 async def choose_entry(update: Update, context: Context) -> None:
+    """Which entry to attach a question to: the likeliest first, or ("ul:") all of them."""
     query = update.callback_query
     user = update.effective_user
     if query is None or query.data is None or user is None:
@@ -91,28 +92,27 @@ async def choose_entry(update: Update, context: Context) -> None:
     if user.id not in services(context).settings.admin_ids:
         await query.answer()
         return
-    question_id = int(query.data.split(":")[1])
+    kind, raw_id = query.data.split(":")
+    question_id = int(raw_id)
     found = await services(context).storage.question(question_id)
     await query.answer()
     if found is None or not isinstance(query.message, Message):
         return
     engine = services(context).engine
-    norm = engine.normalizer.normalize(found[0])
-    scored = engine.index.score(engine.normalizer.content(norm.tokens), norm.minor)[:CANDIDATES]
-    if not scored:
-        await send_html(
-            query.message,
-            f"Для «{escape(found[0])}» подходящих тем нет: добавьте её в data/*.yaml.",
-        )
-        return
+    if kind == "ul":
+        entries = list(engine.kb.entries)
+    else:
+        norm = engine.normalizer.normalize(found[0])
+        scored = engine.index.score(engine.normalizer.content(norm.tokens), norm.minor)
+        entries = [s.entry for s in scored[:CANDIDATES]]
     rows = [
-        [
-            InlineKeyboardButton(
-                s.entry.title.ru, callback_data=callback("ua", question_id, s.entry.id)
-            )
-        ]
-        for s in scored
+        [InlineKeyboardButton(e.title.ru, callback_data=callback("ua", question_id, e.id))]
+        for e in entries
     ]
+    if kind == "u":
+        rows.append(
+            [InlineKeyboardButton("📋 Все темы", callback_data=callback("ul", question_id))]
+        )
     await send_html(
         query.message, f"К какой теме отнести «{escape(found[0])}»?", InlineKeyboardMarkup(rows)
     )
@@ -144,5 +144,5 @@ def register(app: Application, settings: Settings) -> None:  # type: ignore[type
     only_admins = admins(settings)
     app.add_handler(CommandHandler("stats", stats, filters=only_admins))
     app.add_handler(CommandHandler("unanswered", unanswered, filters=only_admins))
-    app.add_handler(CallbackQueryHandler(choose_entry, pattern=r"^u:\d+$"))
+    app.add_handler(CallbackQueryHandler(choose_entry, pattern=r"^ul?:\d+$"))
     app.add_handler(CallbackQueryHandler(attach, pattern=r"^ua:\d+:[a-z0-9-]+$"))

@@ -121,6 +121,17 @@ def test_kb_build_and_export(env: dict[str, str]) -> None:
     assert any(e["id"] == "hunting-licence-cancel" for e in data["entries"])
 
 
+async def test_kb_export_includes_phrasings_editors_attached(env: dict[str, str]) -> None:
+    from bot.storage import Storage
+
+    async with Storage(Path(env["DATABASE_PATH"])) as storage:
+        await storage.add_phrasing("mfc", "где взять талон в мфц", added_by=1)
+    exported = json.loads(smolbot(env, "kb", "export", "--json").stdout)
+    mfc = next(e for e in exported["entries"] if e["id"] == "mfc")
+    assert mfc["phrasings_added"] == ["где взять талон в мфц"]
+    assert all(e["phrasings_added"] == [] for e in exported["entries"] if e["id"] != "mfc")
+
+
 def test_bad_settings_give_one_clear_line(env: dict[str, str]) -> None:
     env["LOG_LEVEL"] = "LOUD"
     result = smolbot(env, "ask", "рейтинг")

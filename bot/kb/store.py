@@ -317,11 +317,18 @@ async def ensure_built(data_dir: Path, db_path: Path) -> tuple[KnowledgeBase, Pr
     return await load(db_path)
 
 
-def export(kb: KnowledgeBase) -> dict[str, Any]:
-    """Everything in the knowledge base as plain JSON-ready data."""
+def export(kb: KnowledgeBase, added: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    """Everything in the knowledge base as plain JSON-ready data.
+
+    `added`: (entry id, text) phrasings editors attached from unanswered questions; each entry
+    lists them under "phrasings_added".
+    """
+    by_entry: dict[str, list[str]] = {}
+    for entry_id, text in added:
+        by_entry.setdefault(entry_id, []).append(text)
     return {
         "sources": {k: asdict(s) for k, s in kb.sources.items()},
-        "entries": [asdict(e) for e in kb.entries],
+        "entries": [{**asdict(e), "phrasings_added": by_entry.get(e.id, [])} for e in kb.entries],
         "regions": {k: asdict(r) for k, r in kb.regions.items()},
         "neighbours": list(kb.neighbours),
         "ratings": [asdict(y) for y in kb.ratings],

@@ -1,0 +1,120 @@
+"""Administrators' /stats and /unanswered, and residents talking to an operator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.engine.answer import Engine
+from bot.kb.model import KnowledgeBase
+from tests.fake_bot_api import FakeBotApi
+
+from .conftest import ADMIN, OPERATORS, running_bot
+from .test_chat import buttons, callbacks
+
+RESIDENT = FakeBotApi.user(401, "ru", "Ольга")
+OPERATOR = FakeBotApi.user(402, "ru", "Оператор")
+
+
+@pytest.fixture
+async def fresh_bot(
+    api: FakeBotApi, kb: KnowledgeBase, tmp_path: Path
+) -> AsyncIterator[FakeBotApi]:
+    """A bot with an engine of its own: these tests teach it new phrasings."""
+    async with running_bot(api, Engine(kb), tmp_path / "bot.sqlite3") as running:
+        yield running
+
+
+async def test_stats(fresh_bot: FakeBotApi) -> None:
+    bot = fresh_bot
+    for text in ("рейтинг", "паспорт", "как приготовить борщ", "загс"):
+        await bot.push_text(RESIDENT, text)
+    replies = await bot.wait_sent(RESIDENT["id"], 4)
+    vote = next(c for c in callbacks(replies[0].result) if c.endswith(":1"))
+    await bot.push_callback(RESIDENT, replies[0].result, vote)
+    await bot.wait_for(lambda calls: any(c.method == "answerCallbackQuery" for c in calls))
+    await bot.push_text(ADMIN, "/stats")
+    (stats,) = await bot.wait_sent(ADMIN["id"])
+    text = stats.result["text"]
+    assert "Пользователей: 1, подписчиков: 0" in text and "Вопросов сегодня: 4, всего: 4" in text
+    assert "Ответов: 50% · уточнений: 25% · без ответа: 25%" in text
+    assert "👍 1 · 👎 0" in text and "Место Смоленской области в рейтинге" in text
+
+
+async def test_unanswered_grouped_and_attached_as_a_new_phrasing(
+    fresh_bot: FakeBotApi, tmp_path: Path
+) -> None:
+    bot = fresh_bot
+    asked = [
+        "где оформить европротокол",
+        "где оформить европротокол?",
+        "Где оформить ЕВРОПРОТОКОЛ",
+        "европротокол где оформить",
+        "как приготовить борщ",
+    ]
+    for text in asked:
+        await bot.push_text(RESIDENT, text)
+    replies = await bot.wait_sent(RESIDENT["id"], len(asked))
+    assert all("К сожалению" in r.result["text"] for r in replies)
+    await bot.push_text(ADMIN, "/unanswered")
+    (listing,) = await bot.wait_sent(ADMIN["id"])
+    lines = listing.result["text"].splitlines()
+    assert lines[1].startswith("1. «где оформить европротокол") and "— 4 раз" in lines[1]
+    assert lines[2].startswith("2. «как приготовить борщ»")
+    await bot.push_callback(ADMIN, listing.result, buttons(listing.result)[0]["callback_data"])
+    likely = (await bot.wait_sent(ADMIN["id"], 2))[1].result
+    every = next(b for b in buttons(likely) if b["text"] == "📋 Все темы")
+    await bot.push_callback(ADMIN, likely, every["callback_data"])
+    choices = (await bot.wait_sent(ADMIN["id"], 3))[2].result
+    assert len(buttons(choices)) == 30  # every topic of the knowledge base
+    vehicle = next(
+        b for b in buttons(choices) if b["callback_data"].endswith(":vehicle-registration")
+    )
+    await bot.push_callback(ADMIN, choices, vehicle["callback_data"])
+    await bot.wait_for(lambda calls: any(c.method == "editMessageText" for c in calls))
+
+    await bot.push_text(RESIDENT, "где оформить европротокол")  # the bot has learned it
+    answer = (await bot.wait_sent(RESIDENT["id"], len(asked) + 1))[-1].result["text"]
+    assert answer.startswith("Регистрация автомобиля")
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+        assert db.execute("SELECT entry_id, text FROM extra_phrasings").fetchall() == [
+            ("vehicle-registration", "где оформить европротокол")
+        ]
+    assert bot.refused == []
+
+
+async def test_ask_an_operator_and_get_the_reply(fresh_bot: FakeBotApi) -> None:
+    bot = fresh_bot
+    bot.chats[OPERATORS["id"]] = OPERATORS
+    await bot.push_text(RESIDENT, "можно ли <оплатить> пошлину наличными & в кассе?")
+    (fallback,) = await bot.wait_sent(RESIDENT["id"])
+    ask = next(b for b in buttons(fallback.result) if b["text"] == "🙋 Спросить оператора")
+    await bot.push_callback(RESIDENT, fallback.result, ask["callback_data"])
+    (forwarded,) = await bot.wait_sent(OPERATORS["id"])
+    assert "можно ли <оплатить> пошлину наличными & в кассе?" in forwarded.result["text"]
+    operators_message = {**forwarded.result, "from": FakeBotApi.user(7000001)}
+    await bot.push(
+        "message",
+        {
+            **bot._message(OPERATOR, "Да, в МФЦ <можно>.", OPERATORS),
+            "reply_to_message": operators_message,
+        },
+    )
+    replies = await bot.wait_sent(RESIDENT["id"], 3)
+    assert replies[-1].result["text"] == "Ответ оператора:\n\nДа, в МФЦ <можно>."
+    confirmation = (await bot.wait_sent(OPERATORS["id"], 2))[-1]
+    assert "отправлен" in confirmation.result["text"]
+    assert bot.refused == []
+
+
+async def test_without_operators_there_is_no_operator_button(
+    api: FakeBotApi, engine: Engine, tmp_path: Path
+) -> None:
+    async with running_bot(api, engine, tmp_path / "bot.sqlite3", OPERATORS_CHAT_ID="") as bot:
+        await bot.push_text(RESIDENT, "как приготовить борщ")
+        (fallback,) = await bot.wait_sent(RESIDENT["id"])
+        assert all(b["text"] != "🙋 Спросить оператора" for b in buttons(fallback.result))
