@@ -90,11 +90,15 @@ def build_application(settings: Settings, engine: Engine | None = None) -> Appli
             await app.bot.set_my_commands(commands, language_code=lang)
         await app.bot.set_my_commands([BotCommand(c[0], c[1]) for c in COMMANDS])
 
+    async def post_stop(app: Application) -> None:  # type: ignore[type-arg]
+        """Before the bot's HTTP client closes: finish and record the batch in flight."""
+        services = app.bot_data._services
+        if services is not None and services.worker is not None:
+            await services.worker.stop()
+
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
         services = app.bot_data._services
         if services is not None:
-            if services.worker is not None:
-                await services.worker.stop()
             await services.storage.close()
 
     import handlers  # the composition root is the one place that knows the handlers
@@ -107,6 +111,7 @@ def build_application(settings: Settings, engine: Engine | None = None) -> Appli
         .context_types(ContextTypes(bot_data=BotData))
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )

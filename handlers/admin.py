@@ -12,7 +12,7 @@ from bot.app import Context
 from bot.config import Settings
 from bot.engine.render import escape
 from handlers.broadcast import admins
-from handlers.common import callback, send_html, services
+from handlers.common import admin_callback, callback, send_html, services
 
 SIMILAR = 80  # token-sort ratio of normalised questions that count as one
 SHOWN_GROUPS = 10
@@ -85,12 +85,8 @@ async def unanswered(update: Update, context: Context) -> None:
 
 async def choose_entry(update: Update, context: Context) -> None:
     """Which entry to attach a question to: the likeliest first, or ("ul:") all of them."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or query.data is None or user is None:
-        return
-    if user.id not in services(context).settings.admin_ids:
-        await query.answer()
+    query = await admin_callback(update, context)
+    if query is None or query.data is None:
         return
     kind, raw_id = query.data.split(":")
     question_id = int(raw_id)
@@ -119,12 +115,8 @@ async def choose_entry(update: Update, context: Context) -> None:
 
 
 async def attach(update: Update, context: Context) -> None:
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or query.data is None or user is None:
-        return
-    if user.id not in services(context).settings.admin_ids:
-        await query.answer()
+    query = await admin_callback(update, context)
+    if query is None or query.data is None:
         return
     _, raw_id, entry_id = query.data.split(":")
     svc = services(context)
@@ -132,7 +124,7 @@ async def attach(update: Update, context: Context) -> None:
     if found is None or all(e.id != entry_id for e in svc.engine.kb.entries):
         await query.answer("Уже не найдено")
         return
-    added = await svc.storage.add_phrasing(entry_id, found[0], user.id)
+    added = await svc.storage.add_phrasing(entry_id, found[0], query.from_user.id)
     svc.engine.add_phrasings([(entry_id, found[0])])
     await query.answer("Добавлено" if added else "Уже было")
     await query.edit_message_text(

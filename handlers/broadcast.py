@@ -15,7 +15,7 @@ from bot.broadcast import Progress
 from bot.config import Settings
 from bot.engine.render import TELEGRAM_LIMIT, escape, text_units
 from bot.storage import Storage
-from handlers.common import callback, send_html, services
+from handlers.common import admin_callback, callback, send_html, services
 
 BAR_WIDTH = 20
 _COMMAND_RE = re.compile(r"^/broadcast(@\w+)?\s*", re.IGNORECASE)
@@ -120,12 +120,8 @@ async def broadcast(update: Update, context: Context) -> None:
 
 
 async def confirm(update: Update, context: Context) -> None:
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or query.data is None or user is None:
-        return
-    if user.id not in services(context).settings.admin_ids:
-        await query.answer()  # nothing happens for anyone else
+    query = await admin_callback(update, context)
+    if query is None or query.data is None:
         return
     _, action, raw_id = query.data.split(":")
     broadcast_id = int(raw_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.app import BotServices, Context
 from bot.engine.answer import ANSWER, CLARIFY, NONE, Answer
@@ -24,6 +24,18 @@ def callback(*parts: object) -> str:
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback_data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
     return data
+
+
+async def admin_callback(update: Update, context: Context) -> CallbackQuery | None:
+    """The button press if an administrator made it; anyone else's is answered and ignored."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return None
+    user = update.effective_user
+    if user is None or user.id not in services(context).settings.admin_ids:
+        await query.answer()
+        return None
+    return query
 
 
 async def user_language(update: Update, context: Context) -> str:

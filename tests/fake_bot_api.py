@@ -188,6 +188,9 @@ class FakeBotApi:
         self.chats: dict[int, dict[str, Any]] = {}
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.flood_every: int | None = None  # every Nth send is answered 429
+        self.any_chat = False  # benchmarks: every chat id exists
+        self.keep_calls = True  # benchmarks: count calls instead of keeping them
+        self.sent_count = 0
         self.retry_after = 1
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -331,7 +334,9 @@ class FakeBotApi:
             body = {"ok": False, "error_code": exc.code, "description": exc.description}
             if exc.parameters:
                 body["parameters"] = exc.parameters
-        if method != "getUpdates" or call.result:
+        if method == "sendMessage" and call.ok:
+            self.sent_count += 1
+        if self.keep_calls and (method != "getUpdates" or call.result):
             async with self._changed:
                 self.calls.append(call)
                 self._changed.notify_all()
@@ -374,6 +379,8 @@ class FakeBotApi:
     def _check_send(self, chat_id: int) -> None:
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if self.any_chat and chat_id not in self.chats:
+            self.chats[chat_id] = {"id": chat_id, "type": "private", "first_name": "User"}
         if chat_id not in self.chats:
             raise ApiError(400, "Bad Request: chat not found")
         if self.flood_every:
@@ -427,3 +434,15 @@ class FakeBotApi:
         if len(str(params.get("text", ""))) > 200:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         return True
+
+
+async def serve_forever() -> None:
+    """`python -m tests.fake_bot_api`: a standalone fake for benchmarks; prints its URL."""
+    api = FakeBotApi()
+    api.any_chat, api.keep_calls = True, False
+    print(await api.start(), flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(serve_forever())

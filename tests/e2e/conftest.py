@@ -51,9 +51,9 @@ async def running_bot(
         Path("/nonexistent"),
     )
     app = build_application(settings, engine=engine)
-    # run_polling() would call post_init/post_shutdown; started by hand, the test calls them.
+    # run_polling() would call the post_* hooks; started by hand, the test calls them.
     await app.initialize()
-    assert app.post_init is not None and app.post_shutdown is not None
+    assert app.post_init and app.post_stop and app.post_shutdown
     await app.post_init(app)
     await app.start()
     assert app.updater is not None
@@ -63,6 +63,7 @@ async def running_bot(
     finally:
         await app.updater.stop()
         await app.stop()
+        await app.post_stop(app)
         await app.shutdown()
         await app.post_shutdown(app)
 

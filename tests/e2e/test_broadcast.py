@@ -153,3 +153,29 @@ async def test_broadcast_as_a_reply_and_status_and_cancel(bot: FakeBotApi, tmp_p
     await bot.wait_for(lambda _: any("отменена" in c.result["text"] for c in bot.sent(ADMIN["id"])))
     sent_after_cancel = len(received(bot, "Портал Госуслуг будет недоступен ночью"))
     assert sent_after_cancel < 401  # stopped before everyone
+
+
+async def test_residents_are_answered_promptly_while_a_broadcast_runs(
+    api: FakeBotApi,
+    engine,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    import time
+
+    from .conftest import running_bot
+
+    database = tmp_path / "bot.sqlite3"
+    await subscribe_many(database, api, 100)
+    async with running_bot(api, engine, database, BROADCAST_RATE="20") as bot:  # 5 s of sending
+        await bot.push_text(ADMIN, "/broadcast Идёт рассылка")
+        await bot.wait_sent(ADMIN["id"], 2)
+        await confirm_last(bot)
+        await bot.wait_for(lambda _: len(received(bot, "Идёт рассылка")) > 10)
+        asked = time.monotonic()
+        await bot.push_text(RESIDENT, "сколько стоит загранпаспорт")
+        (reply,) = await bot.wait_sent(RESIDENT["id"])
+        waited = time.monotonic() - asked
+        in_progress = len(received(bot, "Идёт рассылка"))
+    assert "6000 ₽" in reply.result["text"]
+    assert waited < 1.0, f"the resident waited {waited:.2f} s"
+    assert in_progress < 100  # the broadcast was still going when the answer came
