@@ -6,7 +6,7 @@ The only module that imports `handlers`. Services live on a typed `bot_data` obj
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -22,6 +22,7 @@ from telegram.ext import (
 from bot.broadcast import BroadcastWorker
 from bot.config import Settings
 from bot.engine.answer import Engine
+from bot.facts import Fact, build_facts
 from bot.runtime import load_engine
 from bot.storage import Storage
 
@@ -34,6 +35,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("language", "Язык: русский или английский", "Language: Russian or English"),
     ("subscribe", "Подписаться на новости", "Subscribe to news"),
     ("unsubscribe", "Отписаться от новостей", "Unsubscribe from news"),
+    ("facts", "Ключевые цифры с источниками", "Key figures with sources"),
     ("help", "Что умеет бот", "What the bot can do"),
 )
 
@@ -44,6 +46,7 @@ class BotServices:
     engine: Engine
     storage: Storage
     worker: BroadcastWorker | None = None
+    facts: list[Fact] = field(default_factory=list)
 
 
 class BotData:
@@ -83,7 +86,8 @@ def build_application(settings: Settings, engine: Engine | None = None) -> Appli
         worker = BroadcastWorker(
             storage, send, settings.broadcast_rate, progress_reporter(app.bot, storage)
         )
-        app.bot_data.services = BotServices(settings, ready_engine, storage, worker)
+        facts = build_facts(ready_engine.kb)
+        app.bot_data.services = BotServices(settings, ready_engine, storage, worker, facts)
         worker.start()  # resumes a broadcast a restart interrupted
         for lang, index in (("ru", 1), ("en", 2)):
             commands = [BotCommand(c[0], c[index]) for c in COMMANDS]

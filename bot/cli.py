@@ -216,6 +216,15 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def cmd_facts(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.facts import build_facts, sheet, sheet_csv
+
+    kb, _ = await store.ensure_built(settings.kb_data_dir, settings.kb_path)
+    facts = build_facts(kb)
+    sys.stdout.write(sheet_csv(facts) if args.csv else sheet(facts, args.lang, html=False) + "\n")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="smolbot", description="Smolensk e-services bot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -226,6 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--lang", choices=("ru", "en"), help="answer in this language")
     chat = sub.add_parser("chat", help="talk to the bot in the terminal (reads stdin until EOF)")
     chat.add_argument("--lang", choices=("ru", "en"), help="answer in this language")
+    facts = sub.add_parser("facts", help="the press sheet: key figures with dates and sources")
+    facts.add_argument("--csv", action="store_true", help="as CSV, one fact a row")
+    facts.add_argument("--lang", choices=("ru", "en"), default="ru")
     kb = sub.add_parser("kb", help="the knowledge base")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     for name, text in (
@@ -246,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         if args.command == "run":
             return cmd_run(settings, args)
-        handler = {"ask": cmd_ask, "chat": cmd_chat, "kb": cmd_kb}[args.command]
+        handler = {"ask": cmd_ask, "chat": cmd_chat, "kb": cmd_kb, "facts": cmd_facts}[args.command]
         return asyncio.run(handler(settings, args))
     except ConfigError as exc:
         print(f"smolbot: {exc}", file=sys.stderr)

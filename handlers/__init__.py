@@ -5,11 +5,21 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from bot.config import Settings
-from handlers import admin, broadcast, errors, facts, operator, questions, services, start
+from handlers import (
+    admin,
+    broadcast,
+    errors,
+    facts,
+    inline,
+    operator,
+    questions,
+    services,
+    start,
+)
 
 
 def register(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
-    for module in (start, facts, services):
+    for module in (start, facts, services, inline):
         module.register(app)
     for with_settings in (broadcast, admin, operator):
         with_settings.register(app, settings)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import InputFile, Message, Update
 from telegram.ext import Application, CommandHandler
 
 from bot.app import Context
 from bot.engine.render import escape
+from bot.facts import sheet, sheet_csv
 from bot.i18n import t
 from handlers.common import log_and_send, send_html, services, user_language
 
@@ -41,6 +42,26 @@ async def share(update: Update, context: Context) -> None:
     await send_share(update, context, update.effective_message, lang)
 
 
+async def facts(update: Update, context: Context) -> None:
+    """/facts: the press sheet; /facts csv: the same as a CSV document."""
+    message = update.effective_message
+    if message is None:
+        return
+    lang = await user_language(update, context)
+    all_facts = services(context).facts
+    if [a.lower() for a in context.args or ()] == ["csv"]:
+        data = sheet_csv(all_facts).encode("utf-8-sig")  # the BOM lets Excel read Cyrillic
+        caption = "Ключевые цифры с источниками" if lang == "ru" else "Key figures with sources"
+        await message.reply_document(
+            InputFile(data, filename="smolensk-eservices-facts.csv"),
+            caption=caption,
+            do_quote=False,
+        )
+        return
+    await send_html(message, sheet(all_facts, lang))
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("rank", rank))
     app.add_handler(CommandHandler("share", share))
+    app.add_handler(CommandHandler("facts", facts))

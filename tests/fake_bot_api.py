@@ -188,6 +188,8 @@ class FakeBotApi:
         self.chats: dict[int, dict[str, Any]] = {}
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.flood_every: int | None = None  # every Nth send is answered 429
+        self.inline_answers: dict[str, dict[str, Any]] = {}
+        self.files: dict[int, bytes] = {}  # uploaded documents by message id
         self.any_chat = False  # benchmarks: every chat id exists
         self.keep_calls = True  # benchmarks: count calls instead of keeping them
         self.sent_count = 0
@@ -299,6 +301,13 @@ class FakeBotApi:
     async def push_edit(self, user: dict[str, Any], text: str) -> int:
         message = self._message(user, text, None, edit_date=int(time.time()))
         return await self.push("edited_message", message)
+
+    async def push_inline(self, user: dict[str, Any], query: str) -> str:
+        query_id = str(next(self._ids))
+        await self.push(
+            "inline_query", {"id": query_id, "from": user, "query": query, "offset": ""}
+        )
+        return query_id
 
     async def push_callback(self, user: dict[str, Any], message: dict[str, Any], data: str) -> int:
         payload = {
@@ -428,6 +437,53 @@ class FakeBotApi:
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self.messages[key] = message
+        return message
+
+    async def api_answerInlineQuery(self, params: dict[str, Any]) -> Any:
+        results = params.get("results") or []
+        if len(results) > 50:
+            raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+        ids = [str(r.get("id", "")) for r in results]
+        if len(set(ids)) != len(ids) or not all(1 <= len(i.encode()) <= 64 for i in ids):
+            raise ApiError(400, "Bad Request: RESULT_ID_INVALID")
+        for result in results:
+            if result.get("type") != "article" or not result.get("title"):
+                raise ApiError(400, "Bad Request: RESULT_TYPE_INVALID")
+            content = result.get("input_message_content") or {}
+            self._text(
+                {"text": content.get("message_text", ""), "parse_mode": content.get("parse_mode")}
+            )
+            check_keyboard(result.get("reply_markup"))
+        self.inline_answers[str(params["inline_query_id"])] = {
+            "results": results,
+            "cache_time": int(params.get("cache_time", 300)),
+        }
+        return True
+
+    async def api_sendDocument(self, params: dict[str, Any]) -> Any:
+        chat_id = int(params["chat_id"])
+        self._check_send(chat_id)
+        document = params.get("document")
+        if not hasattr(document, "file"):
+            raise ApiError(400, "Bad Request: a document upload is expected")
+        caption = str(params.get("caption", ""))
+        if len(caption) > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        content = document.file.read()
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chats[chat_id],
+            "from": BOT_USER,
+            "caption": caption,
+            "document": {
+                "file_id": f"doc{len(self.files)}",
+                "file_unique_id": f"u{len(self.files)}",
+                "file_name": document.filename,
+                "file_size": len(content),
+            },
+        }
+        self.files[message["message_id"]] = content
         return message
 
     async def api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:

@@ -132,6 +132,19 @@ async def test_kb_export_includes_phrasings_editors_attached(env: dict[str, str]
     assert all(e["phrasings_added"] == [] for e in exported["entries"] if e["id"] != "mfc")
 
 
+def test_facts_csv_and_plain(env: dict[str, str]) -> None:
+    import csv
+    import io
+
+    result = smolbot(env, "facts", "--csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {"rank-2020-smolensk", "fig-registered-2019"} <= {r["id"] for r in rows}
+    assert all(r["source_publisher"] and r["date"] for r in rows)
+    plain = smolbot(env, "facts", "--lang", "en").stdout
+    assert plain.startswith("Key figures") and "<" not in plain and "Source:" in plain
+
+
 def test_bad_settings_give_one_clear_line(env: dict[str, str]) -> None:
     env["LOG_LEVEL"] = "LOUD"
     result = smolbot(env, "ask", "рейтинг")

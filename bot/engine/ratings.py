@@ -37,7 +37,7 @@ def _score(p: Placement, year: RatingYear, lang: str) -> str:
     return _num(p.score, lang)
 
 
-def _place(p: Placement, year: RatingYear, lang: str) -> str:
+def format_place(p: Placement, year: RatingYear, lang: str) -> str:
     """'7-е место (67,08%)', 'места 1–9 (порядок не указан)', 'место не указано (7,45 балла)'."""
     score = _score(p, year, lang)
     if p.place is not None:
@@ -118,21 +118,18 @@ class RatingAnswers:
         history = [(y, p) for y, p in history if p is not None]
         latest_year, latest = history[-1]
         ru = lang == "ru"
+        place, total = format_place(latest, latest_year, lang), latest_year.regions_total
         lines = [
-            (
-                f"По итогам мониторинга {latest_year.year} года Смоленская область заняла "
-                f"{_place(latest, latest_year, lang)} среди {latest_year.regions_total} регионов."
-            )
+            f"По итогам мониторинга {latest_year.year} года Смоленская область заняла "
+            f"{place} среди {total} регионов."
             if ru
-            else (
-                f"In the {latest_year.year} monitoring Smolensk oblast took "
-                f"{_place(latest, latest_year, lang)} of {latest_year.regions_total} regions."
-            )
+            else f"In the {latest_year.year} monitoring Smolensk oblast took {place} "
+            f"of {total} regions."
         ]
         lines.append("")
         lines.append("По годам:" if ru else "By year:")
         for y, p in history:
-            lines.append(f"• {y.year}: {_place(p, y, lang)}")
+            lines.append(f"• {y.year}: {format_place(p, y, lang)}")
         if len(history) >= 2:
             (prev_year, prev), _ = history[-2], history[-1]
             if prev.place and latest.place:
@@ -185,7 +182,7 @@ class RatingAnswers:
         lines = []
         own = y.placement(DEFAULT_REGION)
         if own is not None:
-            place, total = _place(own, y, lang), y.regions_total
+            place, total = format_place(own, y, lang), y.regions_total
             lines.append(
                 f"В рейтинге за {year} год Смоленская область — {place} из {total}."
                 if ru
@@ -202,7 +199,7 @@ class RatingAnswers:
             if p.region == DEFAULT_REGION:
                 continue
             if p.place_range is None:
-                lines.append(f"• {self._name(p.region, lang)}: {_place(p, y, lang)}")
+                lines.append(f"• {self._name(p.region, lang)}: {format_place(p, y, lang)}")
             elif p.place_range in unordered:
                 (lo, hi), names = p.place_range, ", ".join(unordered.pop(p.place_range))
                 lines.append(
@@ -229,7 +226,7 @@ class RatingAnswers:
             lines.append(f"{self._name(region, lang)}:")
             for y in years:
                 p = y.placement(region)
-                found = _place(p, y, lang) if p else ("нет данных" if ru else "no data")
+                found = format_place(p, y, lang) if p else ("нет данных" if ru else "no data")
                 lines.append(f"• {y.year}: {found}")
         if neighbours:
             title = self._title("rating-neighbours", lang)
@@ -274,7 +271,9 @@ class RatingAnswers:
             grouped = [p for p in y.places if p.place_range is not None and p.place_range[0] == 1]
             lines.append(f"{y.year}:")
             if exact:
-                lines += [f"• {_place(p, y, lang)} — {self._name(p.region, lang)}" for p in exact]
+                lines += [
+                    f"• {format_place(p, y, lang)} — {self._name(p.region, lang)}" for p in exact
+                ]
             if grouped:
                 lo, hi = grouped[0].place_range or (1, len(grouped))
                 names = ", ".join(self._name(p.region, lang) for p in grouped)
@@ -285,7 +284,9 @@ class RatingAnswers:
                 )
                 own = y.placement(DEFAULT_REGION)
                 if own and own.place:
-                    lines.append(f"• {_place(own, y, lang)} — {self._name(DEFAULT_REGION, lang)}")
+                    lines.append(
+                        f"• {format_place(own, y, lang)} — {self._name(DEFAULT_REGION, lang)}"
+                    )
         title = self._title("rating-leaders", lang)
         if year:
             title += f", {year}"
@@ -306,7 +307,7 @@ class RatingAnswers:
                 lines.append(
                     f"• {y.year}: "
                     + "; ".join(
-                        f"{self._name(p.region, lang)} — {_place(p, y, lang)}" for p in last
+                        f"{self._name(p.region, lang)} — {format_place(p, y, lang)}" for p in last
                     )
                 )
             elif unplaced:
@@ -321,11 +322,11 @@ class RatingAnswers:
                 lowest = max(placed, key=lambda p: p.place or 0)
                 lines.append(
                     f"• {y.year}: последнее место в источнике не названо; ниже всех из известных — "
-                    f"{self._name(lowest.region, lang)} ({_place(lowest, y, lang)})"
+                    f"{self._name(lowest.region, lang)} ({format_place(lowest, y, lang)})"
                     if ru
                     else f"• {y.year}: the source does not name the last place; "
                     f"the lowest known is {self._name(lowest.region, lang)} "
-                    f"({_place(lowest, y, lang)})"
+                    f"({format_place(lowest, y, lang)})"
                 )
         regions = tuple({p.region for y in self.years for p in y.places})
         return Composed(
