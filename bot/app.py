@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from bot.broadcast import BroadcastWorker
+from bot.charts import Charts
 from bot.config import Settings
 from bot.engine.answer import Engine
 from bot.facts import Fact, build_facts
@@ -47,6 +48,7 @@ class BotServices:
     storage: Storage
     worker: BroadcastWorker | None = None
     facts: list[Fact] = field(default_factory=list)
+    charts: Charts | None = None
 
 
 class BotData:
@@ -87,7 +89,8 @@ def build_application(settings: Settings, engine: Engine | None = None) -> Appli
             storage, send, settings.broadcast_rate, progress_reporter(app.bot, storage)
         )
         facts = build_facts(ready_engine.kb)
-        app.bot_data.services = BotServices(settings, ready_engine, storage, worker, facts)
+        charts = Charts(ready_engine.kb, settings.database_path.parent / "charts")
+        app.bot_data.services = BotServices(settings, ready_engine, storage, worker, facts, charts)
         worker.start()  # resumes a broadcast a restart interrupted
         for lang, index in (("ru", 1), ("en", 2)):
             commands = [BotCommand(c[0], c[index]) for c in COMMANDS]

@@ -10,8 +10,11 @@ import csv
 import io
 from dataclasses import dataclass
 
+from bot.engine.answer import SourceRef
 from bot.engine.ratings import format_place
+from bot.engine.render import citation, escape
 from bot.engine.slots import DEFAULT_REGION
+from bot.i18n import t
 from bot.kb.model import Citation, KnowledgeBase, Source, Text
 
 
@@ -29,17 +32,10 @@ class Fact:
 
 
 def citation_line(fact: Fact, lang: str) -> str:
-    """A ready-to-paste source line: publisher, title, the date described, publication, link."""
+    """The same ready-to-paste source line every chat answer ends with."""
     s = fact.source
-    if lang == "en":
-        line = f"Source: {s.publisher}, \u201c{s.title}\u201d; data for {fact.date}"
-        if s.published:
-            line += f"; published {s.published}"
-    else:
-        line = f"Источник: {s.publisher}, «{s.title}»; данные за {fact.date}"
-        if s.published:
-            line += f"; опубликовано {s.published}"
-    return f"{line}; {s.url}" if s.url else line
+    ref = SourceRef(s.title, s.publisher, s.url, fact.date, s.published)
+    return f"{t(lang, 'source')}: {citation(ref, lang)}"
 
 
 def build_facts(kb: KnowledgeBase) -> list[Fact]:
@@ -103,8 +99,6 @@ def key_facts(facts: list[Fact]) -> list[Fact]:
 
 def fact_html(fact: Fact, lang: str) -> str:
     """One fact as a message: title, the figure with its date, the citation line."""
-    from bot.engine.render import escape
-
     return (
         f"<b>{escape(fact.title.get(lang))}</b>\n{escape(fact.value.get(lang))}\n\n"
         f"<i>{escape(citation_line(fact, lang))}</i>"
@@ -113,7 +107,6 @@ def fact_html(fact: Fact, lang: str) -> str:
 
 def sheet(facts: list[Fact], lang: str, html: bool = True) -> str:
     """The whole press sheet: Telegram HTML (the caller splits it), or plain text."""
-    from bot.engine.render import escape
 
     def esc(text: str) -> str:
         return escape(text) if html else text

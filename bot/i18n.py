@@ -6,7 +6,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "ru": {
         "sources": "Источники",
         "source": "Источник",
-        "data_for": "данные",
         "published": "опубл.",
         "clarify": "Уточните, пожалуйста, что вы имели в виду:",
         "none_intro": "К сожалению, на этот вопрос у меня нет проверенного ответа.",
@@ -71,7 +70,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "sources": "Sources",
         "source": "Source",
-        "data_for": "data for",
         "published": "published",
         "clarify": "Could you clarify which of these you mean?",
         "none_intro": "Sorry, I don't have a verified answer to that question.",

@@ -1,4 +1,4 @@
-"""/rank [year|region] and /share: the figures, straight from the knowledge base."""
+"""/rank [year|region] with charts, /share and /facts: figures straight from the knowledge base."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from bot.engine.render import escape
 from bot.facts import sheet, sheet_csv
 from bot.i18n import t
 from handlers.common import log_and_send, send_html, services, user_language
+
+MAX_CAPTION = 1024  # Telegram's limit for a photo caption
 
 
 async def send_rank(
@@ -27,11 +29,28 @@ async def send_share(update: Update, context: Context, message: Message, lang: s
     await log_and_send(update, context, message, answer, "/share")
 
 
+async def send_charts(message: Message, context: Context, lang: str) -> None:
+    """The place by year, then the neighbours and leaders; the figures are in the captions."""
+    charts = services(context).charts
+    if charts is None:
+        return
+    for name, caption in (
+        ("rank-by-year", charts.rank_caption(lang)),
+        ("neighbours", charts.neighbours_caption(lang)),
+    ):
+        png = await charts.png(name, lang)
+        await message.reply_photo(
+            InputFile(png, filename=f"{name}.png"), caption=caption[:MAX_CAPTION], do_quote=False
+        )
+
+
 async def rank(update: Update, context: Context) -> None:
     if update.effective_message is None:
         return
     lang = await user_language(update, context)
     args = " ".join(context.args or ())
+    if not args:
+        await send_charts(update.effective_message, context, lang)
     await send_rank(update, context, update.effective_message, lang, args)
 
 

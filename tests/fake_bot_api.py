@@ -486,6 +486,38 @@ class FakeBotApi:
         self.files[message["message_id"]] = content
         return message
 
+    async def api_sendPhoto(self, params: dict[str, Any]) -> Any:
+        chat_id = int(params["chat_id"])
+        self._check_send(chat_id)
+        photo = params.get("photo")
+        if not hasattr(photo, "file"):
+            raise ApiError(400, "Bad Request: a photo upload is expected")
+        content = photo.file.read()
+        if not content.startswith(b"\x89PNG\r\n\x1a\n") and not content.startswith(b"\xff\xd8"):
+            raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        caption = str(params.get("caption", ""))
+        shown = parse_html(caption) if params.get("parse_mode") == "HTML" else caption
+        if utf16_len(shown) > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chats[chat_id],
+            "from": BOT_USER,
+            "caption": shown,
+            "photo": [
+                {
+                    "file_id": f"photo{len(self.files)}",
+                    "file_unique_id": f"p{len(self.files)}",
+                    "width": 960,
+                    "height": 576,
+                    "file_size": len(content),
+                }
+            ],
+        }
+        self.files[message["message_id"]] = content
+        return message
+
     async def api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
         if len(str(params.get("text", ""))) > 200:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")

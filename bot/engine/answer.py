@@ -59,14 +59,7 @@ class SourceRef:
     publisher: str
     url: str | None
     date: str
-
-    def as_dict(self) -> dict[str, str | None]:
-        return {
-            "title": self.title,
-            "publisher": self.publisher,
-            "url": self.url,
-            "date": self.date,
-        }
+    published: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +267,7 @@ class Engine:
         refs = []
         for c in cites:
             src: Source = self.kb.sources[c.ref]
-            refs.append(SourceRef(src.title, src.publisher, src.url, c.date))
+            refs.append(SourceRef(src.title, src.publisher, src.url, c.date, src.published))
         return tuple(dict.fromkeys(refs))
 
     def _none(self, query: str, lang: str, score: float) -> Answer:

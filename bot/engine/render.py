@@ -8,16 +8,32 @@ from bot.engine.answer import Answer, SourceRef
 from bot.i18n import t
 
 
-def _source_plain(s: SourceRef, lang: str) -> str:
-    text = f"{s.publisher} — «{s.title}» ({t(lang, 'data_for')}: {s.date})"
-    return f"{text}, {s.url}" if s.url else text
+# The date of a citation whose source gives none; said so rather than guessed.
+UNDATED = "undated"
+
+
+def citation(s: SourceRef, lang: str) -> str:
+    """Ready to paste into a story: publisher, title, the date described, publication, link."""
+    if s.date == UNDATED:
+        date = "undated" if lang == "en" else "дата не указана"
+    else:
+        date = f"data for {s.date}" if lang == "en" else f"данные за {s.date}"
+    if lang == "en":
+        line = f"{s.publisher}, \u201c{s.title}\u201d; {date}"
+        if s.published:
+            line += f"; published {s.published}"
+    else:
+        line = f"{s.publisher}, «{s.title}»; {date}"
+        if s.published:
+            line += f"; опубликовано {s.published}"
+    return f"{line}; {s.url}" if s.url else line
 
 
 def _sources_plain(answer: Answer) -> str:
     lang = answer.lang
     if len(answer.sources) == 1:
-        return f"{t(lang, 'source')}: {_source_plain(answer.sources[0], lang)}"
-    lines = [f"{t(lang, 'sources')}:"] + [f"• {_source_plain(s, lang)}" for s in answer.sources]
+        return f"{t(lang, 'source')}: {citation(answer.sources[0], lang)}"
+    lines = [f"{t(lang, 'sources')}:"] + [f"• {citation(s, lang)}" for s in answer.sources]
     return "\n".join(lines)
 
 
@@ -36,10 +52,8 @@ def escape(text: str) -> str:
 
 
 def _source_html(s: SourceRef, lang: str) -> str:
-    publisher = escape(s.publisher)
-    if s.url:
-        publisher = f'<a href="{html.escape(s.url, quote=True)}">{publisher}</a>'
-    return f"{publisher} — «{escape(s.title)}» ({t(lang, 'data_for')}: {escape(s.date)})"
+    # Plain text with the link in it, so that it can be copied as it is; clients link the URL.
+    return escape(citation(s, lang))
 
 
 def render_html(answer: Answer) -> str:

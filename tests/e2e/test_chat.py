@@ -42,7 +42,7 @@ async def test_free_text_answer_cites_its_source_and_can_be_voted_on(bot: FakeBo
     await bot.push_text(RU, "какое место заняла смоленская область в рейтинге")
     (reply,) = await bot.wait_sent(RU["id"])
     text = reply.result["text"]
-    assert "4-е место" in text and "Источник" in text and "данные: 2020" in text
+    assert "4-е место" in text and "Источник" in text and "данные за 2020" in text
     votes = [c for c in callbacks(reply.result) if c.startswith("v:")]
     assert len(votes) == 2
     await bot.push_callback(RU, reply.result, votes[0])

@@ -83,3 +83,38 @@ def test_every_fact_card_is_valid_telegram_html(kb) -> None:  # type: ignore[no-
     for fact in build_facts(kb):
         for lang in ("ru", "en"):
             assert parse_html(fact_html(fact, lang))
+
+
+async def test_rank_sends_two_png_charts_with_the_figures_in_the_captions(bot: FakeBotApi) -> None:
+    await bot.push_text(JOURNALIST, "/rank")
+    await bot.wait_for(
+        lambda calls: (
+            sum(c.method == "sendPhoto" and c.ok for c in calls) == 2
+            and any(c.method == "sendMessage" for c in calls)
+        ),
+        timeout=30,
+    )
+    photos = [c for c in bot.calls if c.method == "sendPhoto"]
+    for photo in photos:
+        png = bot.files[photo.result["message_id"]]
+        assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
+    assert "2020: 4-е место (83,17 балла из 100)" in photos[0].result["caption"]
+    assert "Брянская область — 2019: 44-е место" in photos[1].result["caption"]
+    text = bot.sent(JOURNALIST["id"])[-1].result["text"]
+    assert "По годам" in text  # and the answer itself, with its sources and votes
+    await bot.push_text(JOURNALIST, "/rank 2019")
+    await bot.wait_sent(JOURNALIST["id"], 2)
+    assert sum(c.method == "sendPhoto" for c in bot.calls) == 2  # a lookup gets no charts
+    assert bot.refused == []
+
+
+def test_charts_are_drawn_once_per_data_version(kb, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.charts import Charts
+
+    first = Charts(kb, tmp_path)
+    png = first.rank_by_year("ru")
+    cached = list(tmp_path.glob("rank-by-year-ru-*.png"))
+    assert len(cached) == 1 and cached[0].read_bytes() == png
+    again = Charts(kb, tmp_path)  # a restart: read from disk, not drawn
+    cached[0].write_bytes(b"\x89PNG\r\n\x1a\nfrom-disk")
+    assert again.rank_by_year("ru") == b"\x89PNG\r\n\x1a\nfrom-disk"
