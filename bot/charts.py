@@ -202,8 +202,9 @@ class Charts:
             # Lines join only places in consecutive rating years: a gap stays a gap.
             ax.plot(*zip(*points, strict=True), marker="o", linestyle="", color=colour, label=label)
             for (x0, y0), (x1, y1) in pairwise(points):
-                if years.index(x1) - years.index(x0) == 1:
-                    ax.plot([x0, x1], [y0, y1], color=colour, linewidth=width)
+                if years.index(x1) - years.index(x0) == 1:  # no rating year between
+                    style = "-" if x1 - x0 == 1 else "--"  # dashed over a year with no data
+                    ax.plot([x0, x1], [y0, y1], color=colour, linewidth=width, linestyle=style)
         for y in self.kb.ratings:
             ranges = {p.place_range for p in y.places if p.place_range is not None}
             for lo, hi in ranges:
@@ -219,17 +220,19 @@ class Charts:
         ax.invert_yaxis()
         ax.set_ylim(worst + 5, 0)
         ax.set_yticks([1, *range(10, worst + 5, 10)])
-        ax.set_xticks(years)
+        ax.set_xticks(range(min(years), max(years) + 1))
+        gaps = sorted(set(range(min(years), max(years) + 1)) - set(years))
+        gap_note = f" ({', '.join(map(str, gaps))})." if gaps else "."
         ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
         ax.grid(axis="y", alpha=0.3)
         ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), framealpha=0.9)
         if lang == "ru":
             ax.set_title("Смоленская область, соседи и лидеры: места по годам")
             ax.set_ylabel("место (1 — лучшее)")
-            note = "Только места, известные из источников; линии соединяют соседние годы рейтинга."
+            note = "Только места из источников; пунктир — через год без данных" + gap_note
         else:
             ax.set_title("Smolensk oblast, neighbours and leaders: places by year")
             ax.set_ylabel("place (1 is best)")
-            note = "Only places the sources give; lines join consecutive rating years."
+            note = "Only places the sources give; dashed across a year with no data" + gap_note
         fig.text(0.01, 0.01, note, fontsize=8, color="#555555")
         return self._png(plt, fig)

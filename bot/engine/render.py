@@ -7,7 +7,6 @@ import html
 from bot.engine.answer import Answer, SourceRef
 from bot.i18n import t
 
-
 # The date of a citation whose source gives none; said so rather than guessed.
 UNDATED = "undated"
 
