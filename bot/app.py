@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackContext,
@@ -24,6 +25,7 @@ from bot.charts import Charts
 from bot.config import Settings
 from bot.engine.answer import Engine
 from bot.facts import Fact, build_facts
+from bot.flood import FloodGuard
 from bot.runtime import load_engine
 from bot.storage import Storage
 
@@ -56,6 +58,7 @@ class BotData:
 
     def __init__(self) -> None:
         self._services: BotServices | None = None
+        self.flood = FloodGuard()
 
     @property
     def services(self) -> BotServices:
@@ -117,6 +120,9 @@ def build_application(settings: Settings, engine: Engine | None = None) -> Appli
         .base_file_url(settings.telegram_api_base_url.replace("/bot", "/file/bot", 1))
         .context_types(ContextTypes(bot_data=BotData))
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        # Telegram's limits for everything the bot sends (30/s overall, 20/min a group);
+        # a 429 is waited out and retried.
+        .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

@@ -10,6 +10,7 @@ from handlers import (
     broadcast,
     errors,
     facts,
+    flood,
     inline,
     operator,
     questions,
@@ -19,6 +20,7 @@ from handlers import (
 
 
 def register(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    flood.register(app)  # group -1: before everything else
     for module in (start, facts, services, inline):
         module.register(app)
     for with_settings in (broadcast, admin, operator):

@@ -13,6 +13,7 @@ import pytest
 from bot.app import build_application
 from bot.config import load_settings
 from bot.engine.answer import Engine
+from bot.flood import FloodGuard
 from tests.fake_bot_api import FakeBotApi
 
 TOKEN = "123456789:AAAbbbCCCdddEEEfffGGGhhhIIIjjjKKKlll"
@@ -35,9 +36,12 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 @asynccontextmanager
 async def running_bot(
-    api: FakeBotApi, engine: Engine, database: Path, **env: str
+    api: FakeBotApi, engine: Engine, database: Path, flood: FloodGuard | None = None, **env: str
 ) -> AsyncIterator[FakeBotApi]:
-    """A running bot over `database`; stopping it is what SIGTERM would do."""
+    """A running bot over `database`; stopping it is what SIGTERM would do.
+
+    Tests type faster than people: flood control is off unless a test passes its own guard.
+    """
     settings = load_settings(
         {
             "TELEGRAM_BOT_TOKEN": TOKEN,
@@ -51,6 +55,7 @@ async def running_bot(
         Path("/nonexistent"),
     )
     app = build_application(settings, engine=engine)
+    app.bot_data.flood = flood or FloodGuard(burst=10_000)
     # run_polling() would call the post_* hooks; started by hand, the test calls them.
     await app.initialize()
     assert app.post_init and app.post_stop and app.post_shutdown

@@ -1,0 +1,32 @@
+"""Per-user flood control: more than a few messages a second, and the user is told once to slow
+down and then ignored for a while. It runs before every other handler (group -1), so a flood
+costs almost nothing and other users are answered as usual."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+
+from bot.app import Context
+from bot.engine.render import escape
+from bot.i18n import t
+from handlers.common import services
+
+
+async def guard(update: Update, context: Context) -> None:
+    user = update.effective_user
+    if user is None or update.message is None:  # buttons and inline queries pass
+        return
+    if user.id in services(context).settings.admin_ids:
+        return
+    verdict = context.bot_data.flood.check(user.id)
+    if verdict == "ok":
+        return
+    if verdict == "warn":
+        lang = await services(context).storage.user_language(user.id) or "ru"
+        await update.message.reply_html(escape(t(lang, "slow_down")), do_quote=False)
+    raise ApplicationHandlerStop
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(TypeHandler(Update, guard), group=-1)
