@@ -6,6 +6,7 @@ The only module that imports `handlers`. Services live on a typed `bot_data` obj
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from telegram import BotCommand, LinkPreviewOptions
@@ -39,6 +40,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("subscribe", "Подписаться на новости", "Subscribe to news"),
     ("unsubscribe", "Отписаться от новостей", "Unsubscribe from news"),
     ("facts", "Ключевые цифры с источниками", "Key figures with sources"),
+    ("forget_me", "Удалить мои данные", "Delete my data"),
     ("help", "Что умеет бот", "What the bot can do"),
 )
 
@@ -74,6 +76,17 @@ class BotData:
 Context = CallbackContext[ExtBot[None], dict, dict, BotData]  # type: ignore[type-arg]
 
 
+PURGE_EVERY = 24 * 60 * 60
+
+
+async def purge_old_questions(context: Context) -> None:
+    """Daily: questions older than LOG_RETENTION_DAYS go, with their votes."""
+    services = context.bot_data.services
+    deleted = await services.storage.purge_questions(services.settings.log_retention_days)
+    if deleted:
+        logging.getLogger(__name__).info("purged %s questions past retention", deleted)
+
+
 def build_application(settings: Settings, engine: Engine | None = None) -> Application:  # type: ignore[type-arg]
     """The bot, ready to run; storage opens and the engine loads in post_init."""
 
@@ -95,6 +108,8 @@ def build_application(settings: Settings, engine: Engine | None = None) -> Appli
         charts = Charts(ready_engine.kb, settings.database_path.parent / "charts")
         app.bot_data.services = BotServices(settings, ready_engine, storage, worker, facts, charts)
         worker.start()  # resumes a broadcast a restart interrupted
+        if app.job_queue is not None:
+            app.job_queue.run_repeating(purge_old_questions, interval=PURGE_EVERY, first=1)
         for lang, index in (("ru", 1), ("en", 2)):
             commands = [BotCommand(c[0], c[index]) for c in COMMANDS]
             await app.bot.set_my_commands(commands, language_code=lang)

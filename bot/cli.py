@@ -225,6 +225,32 @@ async def cmd_facts(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    """An online copy of DATABASE_PATH (SQLite's backup API: safe while the bot runs)."""
+    import sqlite3
+
+    source_path = settings.database_path
+    if not source_path.exists():
+        print(f"smolbot: {source_path}: no database to back up", file=sys.stderr)
+        return EXIT_INVALID
+    target = Path(args.path)
+    if target.is_dir():
+        target = target / f"{source_path.stem}-backup.sqlite3"
+    partial = target.with_name(target.name + ".partial")
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    try:
+        copy = sqlite3.connect(partial)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    partial.replace(target)  # a backup is whole or not there
+    print(f"backed up {source_path} to {target}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="smolbot", description="Smolensk e-services bot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -238,6 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
     facts = sub.add_parser("facts", help="the press sheet: key figures with dates and sources")
     facts.add_argument("--csv", action="store_true", help="as CSV, one fact a row")
     facts.add_argument("--lang", choices=("ru", "en"), default="ru")
+    backup = sub.add_parser("backup", help="copy the database while the bot runs")
+    backup.add_argument("path", help="the backup file (or a folder for it)")
     kb = sub.add_parser("kb", help="the knowledge base")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     for name, text in (
@@ -258,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         if args.command == "run":
             return cmd_run(settings, args)
+        if args.command == "backup":
+            return cmd_backup(settings, args)
         handler = {"ask": cmd_ask, "chat": cmd_chat, "kb": cmd_kb, "facts": cmd_facts}[args.command]
         return asyncio.run(handler(settings, args))
     except ConfigError as exc:

@@ -57,6 +57,7 @@ class Settings:
     kb_data_dir: Path = PROJECT_ROOT / "data"
     kb_path: Path = PROJECT_ROOT / "var" / "kb.sqlite3"
     broadcast_rate: float = DEFAULT_BROADCAST_RATE
+    log_retention_days: int = 180
     operators_chat_id: int | None = None
 
     def require_token(self) -> Secret:
@@ -143,6 +144,11 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
     operators = get("OPERATORS_CHAT_ID")
     if operators is not None and not re.fullmatch(r"-?\d+", operators):
         raise ConfigError(f"OPERATORS_CHAT_ID must be a numeric chat id, got {operators!r}")
+    retention = get("LOG_RETENTION_DAYS") or "180"
+    if not retention.isdigit() or int(retention) < 1:
+        raise ConfigError(
+            f"LOG_RETENTION_DAYS must be a whole number of days, 1 or more, got {retention!r}"
+        )
     defaults = Settings()
     return Settings(
         telegram_bot_token=Secret(token) if token else None,
@@ -153,5 +159,6 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
         kb_data_dir=_path(get("KB_DATA_DIR") or str(defaults.kb_data_dir)),
         kb_path=_path(get("KB_PATH") or str(defaults.kb_path)),
         broadcast_rate=broadcast_rate,
+        log_retention_days=int(retention),
         operators_chat_id=int(operators) if operators is not None else None,
     )

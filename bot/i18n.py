@@ -66,6 +66,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "operator_sent": "Вопрос передан оператору. Ответ придёт сюда.",
         "operator_answer": "Ответ оператора:",
         "unknown_command": "Такой команды нет. Список команд: /help",
+        "forgotten": "Готово: ваши вопросы, оценки и подписка удалены.",
         "slow_down": "Слишком много сообщений подряд. Подождите полминуты — потом я снова отвечу.",
     },
     "en": {
@@ -131,6 +132,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "operator_sent": "Your question has been passed to an operator. The answer will come here.",
         "operator_answer": "The operator's answer:",
         "unknown_command": "There is no such command. The commands: /help",
+        "forgotten": "Done: your questions, votes and subscription are deleted.",
         "slow_down": "Too many messages at once. Please wait half a minute, then I will answer again.",
     },
 }

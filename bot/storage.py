@@ -380,6 +380,30 @@ class Storage:
             counts = {str(s): int(n) for s, n in await cur.fetchall()}
         return {s: counts.get(s, 0) for s in ("pending", "sending", "sent", "failed", "blocked")}
 
+    # -- privacy -----------------------------------------------------------------------------------
+    async def forget_user(self, user_id: int) -> None:
+        """/forget_me: the user's questions, votes, subscription and deliveries, in one go."""
+        await self.db.execute("BEGIN IMMEDIATE")
+        try:
+            await self.db.execute("DELETE FROM votes WHERE user_id = ?", (user_id,))
+            await self.db.execute("DELETE FROM questions WHERE user_id = ?", (user_id,))
+            await self.db.execute("DELETE FROM operator_threads WHERE user_chat_id = ?", (user_id,))
+            await self.db.execute("DELETE FROM deliveries WHERE user_id = ?", (user_id,))
+            await self.db.execute("DELETE FROM users WHERE id = ?", (user_id,))
+            await self.db.commit()
+        except BaseException:
+            await self.db.rollback()
+            raise
+
+    async def purge_questions(self, older_than_days: int) -> int:
+        """Delete logged questions (and their votes) older than the retention period."""
+        cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=older_than_days)).isoformat(
+            timespec="seconds"
+        )
+        cursor = await self.db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,))
+        await self.db.commit()
+        return cursor.rowcount
+
     # -- editors and operators ------------------------------------------------------------------
     async def question(self, question_id: int) -> tuple[str, str, int | None, int | None] | None:
         """(query, lang, user_id, chat_id) of a recorded question."""

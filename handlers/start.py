@@ -119,6 +119,16 @@ async def menu(update: Update, context: Context) -> None:
         await send_html(message, escape(text))
 
 
+async def forget_me(update: Update, context: Context) -> None:
+    """Delete everything stored about this user: questions, votes, subscription."""
+    user = update.effective_user
+    if update.effective_message is None or user is None:
+        return
+    lang = await services(context).storage.user_language(user.id) or "ru"
+    await services(context).storage.forget_user(user.id)
+    await send_html(update.effective_message, escape(t(lang, "forgotten")))
+
+
 async def unknown_command(update: Update, context: Context) -> None:
     """Any command the bot does not have, or that this user may not use: the same reply."""
     if update.effective_message is not None:
@@ -141,5 +151,6 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("language", language))
     app.add_handler(CommandHandler("subscribe", subscribe))
     app.add_handler(CommandHandler("unsubscribe", unsubscribe))
+    app.add_handler(CommandHandler("forget_me", forget_me))
     app.add_handler(CallbackQueryHandler(language_chosen, pattern=r"^l:"))
     app.add_handler(CallbackQueryHandler(menu, pattern=r"^m:"))

@@ -152,3 +152,15 @@ def test_bad_settings_give_one_clear_line(env: dict[str, str]) -> None:
     assert result.stderr.strip().splitlines() == [
         "smolbot: LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'LOUD'"
     ]
+
+
+def test_backup_is_a_whole_readable_copy(env: dict[str, str], tmp_path: Path) -> None:
+    smolbot(env, "ask", "как приготовить борщ")  # creates the database with one question
+    result = smolbot(env, "backup", str(tmp_path / "copy.sqlite3"))
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / "copy.sqlite3") as db:
+        assert db.execute("SELECT query FROM questions").fetchall() == [("как приготовить борщ",)]
+    assert not list(tmp_path.glob("*.partial"))
+    env["DATABASE_PATH"] = str(tmp_path / "none.sqlite3")
+    missing = smolbot(env, "backup", str(tmp_path / "x.sqlite3"))
+    assert missing.returncode == 1 and "no database" in missing.stderr

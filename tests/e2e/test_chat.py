@@ -205,3 +205,18 @@ async def test_a_failing_handler_gets_an_apology_in_the_users_language(
     replies = await bot.wait_sent(EN["id"], 2)
     assert replies[1].result["text"] == "Something went wrong. Please try again a little later."
     assert "the engine broke" in caplog.text
+
+
+async def test_forget_me_deletes_what_the_bot_kept(bot: FakeBotApi, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    await bot.push_text(RU, "/subscribe")
+    await bot.push_text(RU, "загс")
+    await bot.push_text(RU, "/forget_me")
+    replies = await bot.wait_sent(RU["id"], 3)
+    assert "удалены" in replies[2].result["text"]
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+        assert db.execute(
+            "SELECT count(*) FROM questions WHERE user_id = ?", (RU["id"],)
+        ).fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM users WHERE id = ?", (RU["id"],)).fetchone() == (0,)

@@ -1,0 +1,93 @@
+"""Storage: migrations, privacy deletions, retention."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bot.storage import MIGRATIONS, Storage
+
+
+async def test_a_database_from_an_older_version_is_migrated_and_keeps_its_data(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "bot.sqlite3"
+    with sqlite3.connect(database) as db:  # as version 1 left it
+        db.executescript(MIGRATIONS[0])
+        db.execute("PRAGMA user_version = 1")
+        db.execute(
+            "INSERT INTO questions (asked_at, channel, query, lang, status, score)"
+            " VALUES ('2026-01-01T00:00:00+00:00', 'cli', 'старый вопрос', 'ru', 'none', 0)"
+        )
+    async with Storage(database) as storage:
+        assert await storage.unanswered() == [("старый вопрос", 1)]
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+async def test_forget_user_deletes_questions_votes_and_subscription(tmp_path: Path) -> None:
+    async with Storage(tmp_path / "bot.sqlite3") as storage:
+        await storage.touch_user(1, "ru")
+        await storage.touch_user(2, "ru")
+        await storage.set_subscribed(1, True)
+        mine = await storage.log_question(
+            channel="telegram",
+            query="мой вопрос",
+            lang="ru",
+            status="answer",
+            topic="mfc",
+            score=1.0,
+            user_id=1,
+        )
+        theirs = await storage.log_question(
+            channel="telegram",
+            query="чужой вопрос",
+            lang="ru",
+            status="answer",
+            topic="mfc",
+            score=1.0,
+            user_id=2,
+        )
+        await storage.vote(mine, 1, 1)
+        await storage.vote(theirs, 1, -1)  # user 1's vote on someone else's answer
+        await storage.vote(theirs, 2, 1)
+        await storage.forget_user(1)
+        db = storage.db
+        async with db.execute("SELECT query FROM questions") as cur:
+            assert [r[0] for r in await cur.fetchall()] == ["чужой вопрос"]
+        async with db.execute("SELECT question_id, user_id FROM votes") as cur:
+            assert await cur.fetchall() == [(theirs, 2)]
+        assert await storage.user_language(1) is None
+        assert not await storage.is_subscribed(1)
+
+
+async def test_purge_keeps_recent_questions(tmp_path: Path) -> None:
+    async with Storage(tmp_path / "bot.sqlite3") as storage:
+        old = await storage.log_question(
+            channel="telegram",
+            query="давний",
+            lang="ru",
+            status="none",
+            topic=None,
+            score=0.0,
+            user_id=1,
+        )
+        await storage.log_question(
+            channel="telegram",
+            query="свежий",
+            lang="ru",
+            status="none",
+            topic=None,
+            score=0.0,
+            user_id=1,
+        )
+        await storage.vote(old, 1, 1)
+        await storage.db.execute(
+            "UPDATE questions SET asked_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", (old,)
+        )
+        await storage.db.commit()
+        assert await storage.purge_questions(180) == 1
+        assert await storage.unanswered() == [("свежий", 1)]
+        async with storage.db.execute("SELECT count(*) FROM votes") as cur:
+            assert await cur.fetchone() == (0,)
