@@ -180,6 +180,17 @@ async def cmd_kb(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def database_problem(settings: Settings) -> str | None:
+    """Why the database cannot be opened and migrated (corrupt, read-only...), or None."""
+    import sqlite3
+
+    try:
+        async with Storage(settings.database_path):
+            return None
+    except (sqlite3.DatabaseError, OSError) as exc:
+        return str(exc)
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     """Long polling until SIGINT or SIGTERM."""
     from telegram import Update
@@ -189,6 +200,12 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.logs import configure_logging
 
     settings.require_token()
+    problem = asyncio.run(database_problem(settings))
+    if problem is not None:
+        print(
+            f"smolbot: cannot use the database {settings.database_path}: {problem}", file=sys.stderr
+        )
+        return EXIT_INVALID
     configure_logging(settings)
     app = build_application(settings)
 

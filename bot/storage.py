@@ -117,10 +117,15 @@ class Storage:
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = await aiosqlite.connect(self.path)
-        await self._db.execute("PRAGMA journal_mode=WAL")
-        await self._db.execute("PRAGMA busy_timeout=5000")
-        await self._db.execute("PRAGMA foreign_keys=ON")
-        await self._migrate()
+        try:
+            await self._db.execute("PRAGMA journal_mode=WAL")
+            await self._db.execute("PRAGMA busy_timeout=5000")
+            await self._db.execute("PRAGMA foreign_keys=ON")
+            await self._migrate()
+        except BaseException:
+            # A corrupt or read-only file: close, or aiosqlite's thread keeps the process alive.
+            await self.close()
+            raise
 
     async def close(self) -> None:
         if self._db is not None:

@@ -100,3 +100,16 @@ async def test_run_without_a_reachable_api_says_so_in_one_line(
         .startswith("smolbot: cannot reach the Bot API at http://127.0.0.1:9/bot")
     )
     assert "Traceback" not in logs and TOKEN not in logs
+
+
+async def test_run_with_a_corrupt_database_says_so_in_one_line(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    env = run_env(api, tmp_path, TOKEN)
+    Path(env["DATABASE_PATH"]).write_bytes(b"this is not an SQLite database at all" * 100)
+    process = await start_bot(env, tmp_path)
+    logs = await finish(process, tmp_path)
+    assert process.returncode == 1, logs
+    assert logs.strip().splitlines() == [
+        f"smolbot: cannot use the database {env['DATABASE_PATH']}: file is not a database"
+    ]
