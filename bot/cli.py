@@ -192,7 +192,7 @@ async def database_problem(settings: Settings) -> str | None:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    """Long polling until SIGINT or SIGTERM."""
+    """Long polling (or a webhook with WEBHOOK_URL) until SIGINT or SIGTERM."""
     from telegram import Update
     from telegram.error import InvalidToken, NetworkError
 
@@ -216,7 +216,12 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
     try:
         asyncio.run(check_token())
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        if settings.webhook_url:
+            from bot.webhook import run_webhook
+
+            asyncio.run(run_webhook(app, settings))
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
         print(
             "smolbot: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather",

@@ -58,6 +58,10 @@ class Settings:
     kb_path: Path = PROJECT_ROOT / "var" / "kb.sqlite3"
     broadcast_rate: float = DEFAULT_BROADCAST_RATE
     log_retention_days: int = 180
+    webhook_url: str | None = None
+    webhook_secret: Secret | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8080
     operators_chat_id: int | None = None
 
     def require_token(self) -> Secret:
@@ -149,6 +153,21 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
         raise ConfigError(
             f"LOG_RETENTION_DAYS must be a whole number of days, 1 or more, got {retention!r}"
         )
+    webhook_url = get("WEBHOOK_URL")
+    webhook_secret = get("WEBHOOK_SECRET")
+    if webhook_url is not None:
+        if not re.match(r"^https?://[^\s/]+", webhook_url):
+            raise ConfigError(
+                f"WEBHOOK_URL must be the public http(s) URL of the webhook, got {webhook_url!r}"
+            )
+        if webhook_secret is None or not re.fullmatch(r"[A-Za-z0-9_-]{8,256}", webhook_secret):
+            raise ConfigError(
+                "WEBHOOK_SECRET is required with WEBHOOK_URL:"
+                " 8-256 characters of A-Z, a-z, 0-9, _ and -"
+            )
+    port_text = get("WEBHOOK_PORT") or "8080"
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ConfigError(f"WEBHOOK_PORT must be a port number, got {port_text!r}")
     defaults = Settings()
     return Settings(
         telegram_bot_token=Secret(token) if token else None,
@@ -160,5 +179,9 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
         kb_path=_path(get("KB_PATH") or str(defaults.kb_path)),
         broadcast_rate=broadcast_rate,
         log_retention_days=int(retention),
+        webhook_url=webhook_url,
+        webhook_secret=Secret(webhook_secret) if webhook_secret else None,
+        webhook_listen=get("WEBHOOK_LISTEN") or "0.0.0.0",
+        webhook_port=int(port_text),
         operators_chat_id=int(operators) if operators is not None else None,
     )

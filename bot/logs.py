@@ -43,7 +43,8 @@ def configure_logging(settings: Settings) -> None:
     )
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    secrets = [settings.telegram_bot_token.get()] if settings.telegram_bot_token else []
+    # The webhook secret too: PTB logs setWebhook's parameters at DEBUG.
+    secrets = [s.get() for s in (settings.telegram_bot_token, settings.webhook_secret) if s]
     redact = RedactSecrets(secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)

@@ -190,6 +190,7 @@ class FakeBotApi:
         self.flood_every: int | None = None  # every Nth send is answered 429
         self.inline_answers: dict[str, dict[str, Any]] = {}
         self.files: dict[int, bytes] = {}  # uploaded documents by message id
+        self.webhook: dict[str, Any] | None = None
         self.any_chat = False  # benchmarks: every chat id exists
         self.keep_calls = True  # benchmarks: count calls instead of keeping them
         self.sent_count = 0
@@ -361,6 +362,12 @@ class FakeBotApi:
         return BOT_USER
 
     async def api_deleteWebhook(self, params: dict[str, Any]) -> Any:
+        return True
+
+    async def api_setWebhook(self, params: dict[str, Any]) -> Any:
+        if not str(params.get("url", "")).startswith(("https://", "http://")):
+            raise ApiError(400, "Bad Request: bad webhook: an HTTPS URL must be provided")
+        self.webhook = {"url": params["url"], "secret_token": params.get("secret_token")}
         return True
 
     async def api_getUpdates(self, params: dict[str, Any]) -> Any:

@@ -1,0 +1,113 @@
+"""Webhook mode: Telegram posts updates to WEBHOOK_URL; /healthz says whether the bot is ready.
+
+python-telegram-bot's own webhook server has no room for a health check, so this is a small
+tornado server (tornado comes with PTB's webhooks extra) in front of the Application's update
+queue. Requests without the right X-Telegram-Bot-Api-Secret-Token header are refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import signal
+from urllib.parse import urlparse
+
+from telegram import Update
+from telegram.ext import Application
+from tornado.httpserver import HTTPServer
+from tornado.web import Application as WebApplication
+from tornado.web import RequestHandler
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def webhook_path(settings: Settings) -> str:
+    return urlparse(settings.webhook_url or "").path or "/telegram"
+
+
+class UpdateHandler(RequestHandler):
+    def initialize(self, app: Application, secret: str) -> None:  # type: ignore[override, type-arg]
+        self.app, self.secret = app, secret
+
+    async def post(self) -> None:
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            self.set_status(403)
+            self.finish("forbidden")
+            return
+        try:
+            update = Update.de_json(json.loads(self.request.body), self.app.bot)
+        except (ValueError, TypeError, KeyError):
+            self.set_status(400)
+            self.finish("bad update")
+            return
+        await self.app.update_queue.put(update)
+        self.finish("ok")
+
+
+class HealthHandler(RequestHandler):
+    def initialize(self, app: Application) -> None:  # type: ignore[override, type-arg]
+        self.app = app
+
+    async def get(self) -> None:
+        checks = {"engine": False, "database": False}
+        services = self.app.bot_data._services
+        if services is not None:
+            checks["engine"] = bool(services.engine.kb.entries)
+            try:
+                async with services.storage.db.execute("SELECT 1") as cur:
+                    checks["database"] = (await cur.fetchone()) == (1,)
+            except Exception:  # reported, not raised: this is what /healthz is for
+                log.warning("health check: the database did not answer", exc_info=True)
+        ok = all(checks.values())
+        self.set_status(200 if ok else 503)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"status": "ok" if ok else "unavailable", **checks}))
+
+
+async def run_webhook(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Serve until SIGTERM or SIGINT, then stop as long polling does."""
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await app.initialize()
+    if app.post_init:
+        await app.post_init(app)
+    await app.start()
+    web = WebApplication(
+        [
+            (
+                webhook_path(settings),
+                UpdateHandler,
+                {"app": app, "secret": settings.webhook_secret.get()},
+            ),
+            (r"/healthz", HealthHandler, {"app": app}),
+        ]
+    )
+    server = HTTPServer(web)
+    server.listen(settings.webhook_port, settings.webhook_listen)
+    await app.bot.set_webhook(
+        settings.webhook_url,
+        secret_token=settings.webhook_secret.get(),
+        allowed_updates=Update.ALL_TYPES,
+    )
+    log.info(
+        "webhook: serving %s and /healthz on port %s", webhook_path(settings), settings.webhook_port
+    )
+    try:
+        await stop.wait()
+    finally:
+        server.stop()
+        await app.stop()
+        if app.post_stop:
+            await app.post_stop(app)
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
