@@ -467,63 +467,53 @@ class FakeBotApi:
         }
         return True
 
-    async def api_sendDocument(self, params: dict[str, Any]) -> Any:
+    def _upload(self, params: dict[str, Any], field: str) -> tuple[int, bytes, Any, str]:
+        """(chat id, bytes, the upload, the caption as shown) of a file upload, checked."""
         chat_id = int(params["chat_id"])
         self._check_send(chat_id)
-        document = params.get("document")
-        if not hasattr(document, "file"):
-            raise ApiError(400, "Bad Request: a document upload is expected")
+        upload = params.get(field)
+        if not hasattr(upload, "file"):
+            raise ApiError(400, f"Bad Request: a {field} upload is expected")
         caption = str(params.get("caption", ""))
-        if len(caption) > 1024:
+        shown = parse_html(caption) if params.get("parse_mode") == "HTML" else caption
+        if utf16_len(shown) > 1024:
             raise ApiError(400, "Bad Request: message caption is too long")
-        content = document.file.read()
+        return chat_id, upload.file.read(), upload, shown
+
+    def _file_message(self, chat_id: int, content: bytes, caption: str, **media: Any) -> Any:
         message = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": self.chats[chat_id],
             "from": BOT_USER,
             "caption": caption,
-            "document": {
-                "file_id": f"doc{len(self.files)}",
-                "file_unique_id": f"u{len(self.files)}",
-                "file_name": document.filename,
-                "file_size": len(content),
-            },
+            **media,
         }
         self.files[message["message_id"]] = content
         return message
 
-    async def api_sendPhoto(self, params: dict[str, Any]) -> Any:
-        chat_id = int(params["chat_id"])
-        self._check_send(chat_id)
-        photo = params.get("photo")
-        if not hasattr(photo, "file"):
-            raise ApiError(400, "Bad Request: a photo upload is expected")
-        content = photo.file.read()
-        if not content.startswith(b"\x89PNG\r\n\x1a\n") and not content.startswith(b"\xff\xd8"):
-            raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
-        caption = str(params.get("caption", ""))
-        shown = parse_html(caption) if params.get("parse_mode") == "HTML" else caption
-        if utf16_len(shown) > 1024:
-            raise ApiError(400, "Bad Request: message caption is too long")
-        message = {
-            "message_id": next(self._message_ids),
-            "date": int(time.time()),
-            "chat": self.chats[chat_id],
-            "from": BOT_USER,
-            "caption": shown,
-            "photo": [
-                {
-                    "file_id": f"photo{len(self.files)}",
-                    "file_unique_id": f"p{len(self.files)}",
-                    "width": 960,
-                    "height": 576,
-                    "file_size": len(content),
-                }
-            ],
+    async def api_sendDocument(self, params: dict[str, Any]) -> Any:
+        chat_id, content, upload, caption = self._upload(params, "document")
+        document = {
+            "file_id": f"doc{len(self.files)}",
+            "file_unique_id": f"u{len(self.files)}",
+            "file_name": upload.filename,
+            "file_size": len(content),
         }
-        self.files[message["message_id"]] = content
-        return message
+        return self._file_message(chat_id, content, caption, document=document)
+
+    async def api_sendPhoto(self, params: dict[str, Any]) -> Any:
+        chat_id, content, _, caption = self._upload(params, "photo")
+        if not content.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8")):
+            raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        photo = {
+            "file_id": f"photo{len(self.files)}",
+            "file_unique_id": f"p{len(self.files)}",
+            "width": 960,
+            "height": 576,
+            "file_size": len(content),
+        }
+        return self._file_message(chat_id, content, caption, photo=[photo])
 
     async def api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
         if len(str(params.get("text", ""))) > 200:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -36,14 +35,6 @@ def test_good_html_is_parsed_to_what_the_user_sees() -> None:
         parse_html('<b>A</b> &amp; <a href="https://x.org/?a=1&amp;b=2">B</a> &lt;3 &#33;')
         == "A & B <3 !"
     )
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def call(api: FakeBotApi, method: str, **params: Any) -> tuple[int, dict[str, Any]]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,19 +17,6 @@ from tests.fake_bot_api import FakeBotApi
 TOKEN = "123456789:AAAbbbCCCdddEEEfffGGGhhhIIIjjjKKKlll"
 ADMIN = FakeBotApi.user(900, "ru", "Админ")
 OPERATORS = {"id": -5000, "type": "supergroup", "title": "Операторы"}
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
-    # A long poll cut short by Updater.stop() can leave httpx's socket to the garbage
-    # collector; collect it here, where it is expected, not in whichever test runs next.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
 
 
 @asynccontextmanager
