@@ -17,7 +17,7 @@ import math
 import time
 import warnings
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
@@ -48,6 +48,29 @@ class Progress:
     @property
     def done(self) -> int:
         return self.sent + self.failed + self.blocked
+
+    @classmethod
+    def of(
+        cls,
+        broadcast_id: int,
+        counts: dict[str, int],
+        status: str | None,
+        rate: float = 0.0,
+        eta_seconds: float | None = None,
+        finished: bool = False,
+    ) -> Progress:
+        """From Storage.delivery_counts and the broadcast's status."""
+        return cls(
+            broadcast_id,
+            sum(counts.values()),
+            counts["sent"],
+            counts["failed"],
+            counts["blocked"],
+            rate,
+            eta_seconds,
+            finished=finished,
+            cancelled=status == "cancelled",
+        )
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -117,7 +140,9 @@ class BroadcastWorker:
     # -- one broadcast -----------------------------------------------------------------------
     async def _deliver(self, broadcast_id: int) -> None:
         started = time.monotonic()
-        done_at_start = sum(await self._counts_done(broadcast_id))
+        done_at_start = Progress.of(
+            broadcast_id, await self.storage.delivery_counts(broadcast_id), None
+        ).done
         last_report = 0.0
         while not self._stopping:
             broadcast = await self.storage.broadcast(broadcast_id)
@@ -138,10 +163,6 @@ class BroadcastWorker:
                 last_report = now
                 await self._report(broadcast_id, started, done_at_start, final=False)
 
-    async def _counts_done(self, broadcast_id: int) -> tuple[int, int, int]:
-        c = await self.storage.delivery_counts(broadcast_id)
-        return c["sent"], c["failed"], c["blocked"]
-
     async def _report(
         self, broadcast_id: int, started: float, done_at_start: int, final: bool
     ) -> None:
@@ -149,23 +170,11 @@ class BroadcastWorker:
             return
         counts = await self.storage.delivery_counts(broadcast_id)
         broadcast = await self.storage.broadcast(broadcast_id)
-        total = sum(counts.values())
-        done = counts["sent"] + counts["failed"] + counts["blocked"]
+        progress = Progress.of(broadcast_id, counts, broadcast.status if broadcast else None)
         elapsed = max(time.monotonic() - started, 1e-6)
-        rate = (done - done_at_start) / elapsed
-        left = total - done
-        eta = left / rate if rate > 0 else None
-        progress = Progress(
-            broadcast_id,
-            total,
-            counts["sent"],
-            counts["failed"],
-            counts["blocked"],
-            rate,
-            eta,
-            finished=final,
-            cancelled=broadcast is not None and broadcast.status == "cancelled",
-        )
+        rate = (progress.done - done_at_start) / elapsed
+        eta = (progress.total - progress.done) / rate if rate > 0 else None
+        progress = replace(progress, rate=rate, eta_seconds=eta, finished=final)
         try:
             await self.on_progress(progress)
         except Exception:  # a failed progress edit must not stop the deliveries

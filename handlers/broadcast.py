@@ -159,18 +159,8 @@ async def status(update: Update, context: Context) -> None:
         await send_html(message, "Рассылок ещё не было.")
         return
     counts = await storage.delivery_counts(latest.id)
-    total = sum(counts.values())
-    progress = Progress(
-        latest.id,
-        total,
-        counts["sent"],
-        counts["failed"],
-        counts["blocked"],
-        0.0,
-        None,
-        finished=latest.status in ("done", "cancelled"),
-        cancelled=latest.status == "cancelled",
-    )
+    finished = latest.status in ("done", "cancelled")
+    progress = Progress.of(latest.id, counts, latest.status, finished=finished)
     lines = progress_text(progress).splitlines()
     await send_html(message, "\n".join(line for line in lines if not line.startswith("Скорость")))
 
