@@ -68,11 +68,17 @@ class Index:
         vocab_by_entry: list[set[str]] = [set() for _ in self.entries]
         for entry_idx, tokens in phrasings:
             vocab_by_entry[entry_idx].update(tokens)
-        for entry_idx, entry in enumerate(self.entries):
-            vocab_by_entry[entry_idx].update((implied or {}).get(entry.kind, ()))
         for vocab in vocab_by_entry:
             for t in vocab:
                 df[t] += 1
+        # Implied words widen what an entry explains but are no evidence of rarity: "мфц" stays
+        # as rare as the phrasings make it, though every service card answers where to apply.
+        for entry_idx, entry in enumerate(self.entries):
+            for t in (implied or {}).get(entry.kind, ()):
+                if t not in vocab_by_entry[entry_idx]:
+                    vocab_by_entry[entry_idx].add(t)
+                    if t not in df:
+                        df[t] = sum(1 for e in self.entries if t in (implied or {}).get(e.kind, ()))
         n = len(self.entries)
         self.idf = {t: YEAR_WEIGHT if is_year(t) else math.log(1 + n / d) for t, d in df.items()}
         self.entry_vocab = [frozenset(v) for v in vocab_by_entry]
