@@ -142,13 +142,14 @@ class Engine:
         return added
 
     def ask(self, query: str, lang: str | None = None) -> Answer:
+        """The answer, a clarifying question, or an honest "I don't know" (`lang` forces one)."""
         norm = self.normalizer.normalize(query)
         lang = lang or norm.lang
         slots = self.slots.read(norm.tokens)
         content = self.normalizer.content(
             t for i, t in enumerate(norm.tokens) if i not in slots.region_used
         )
-        if not any(not is_year(t) for t in content):
+        if all(is_year(t) for t in content):  # nothing but a year and/or a region named
             if slots.year or slots.regions or slots.unknown_region:
                 return self._answer(query, self.kb.entry("rating"), 1.0, slots, lang)
             return self._none(query, lang, 0.0)
