@@ -204,15 +204,16 @@ class Storage:
         """
         suggested = language_for(language_code)
         now = _now()
-        await self.db.execute(
+        async with self.db.execute(
             "INSERT INTO users (id, language, first_seen, last_seen) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen,"
             " language = CASE WHEN users.language_chosen THEN users.language"
-            " ELSE excluded.language END",
+            " ELSE excluded.language END RETURNING language",
             (user_id, suggested, now, now),
-        )
+        ) as cur:
+            row = await cur.fetchone()
         await self.db.commit()
-        return await self.user_language(user_id) or suggested
+        return str(row[0]) if row else suggested
 
     async def user_language(self, user_id: int) -> str | None:
         async with self.db.execute("SELECT language FROM users WHERE id = ?", (user_id,)) as cur:

@@ -26,7 +26,7 @@ def admins(settings: Settings) -> filters.User:
     return filters.User(user_id=settings.admin_ids or [0])
 
 
-def progress_text(p: Progress) -> str:
+def progress_text(p: Progress, with_rate: bool = True) -> str:
     share = p.done / p.total if p.total else 1.0
     filled = round(share * BAR_WIDTH)
     bar = "▓" * filled + "░" * (BAR_WIDTH - filled)
@@ -39,8 +39,9 @@ def progress_text(p: Progress) -> str:
         f"{bar} {share:.0%}",
         f"Отправлено: {p.sent} из {p.total} · не доставлено: {p.failed}"
         f" · заблокировали бота: {p.blocked}",
-        f"Скорость: {p.rate:.1f} сообщ./с",
     ]
+    if with_rate:
+        lines.append(f"Скорость: {p.rate:.1f} сообщ./с")
     if not p.finished and p.eta_seconds is not None:
         minutes, seconds = divmod(int(p.eta_seconds), 60)
         lines.append(f"Осталось примерно: {minutes} мин {seconds} с")
@@ -161,8 +162,8 @@ async def status(update: Update, context: Context) -> None:
     counts = await storage.delivery_counts(latest.id)
     finished = latest.status in ("done", "cancelled")
     progress = Progress.of(latest.id, counts, latest.status, finished=finished)
-    lines = progress_text(progress).splitlines()
-    await send_html(message, "\n".join(line for line in lines if not line.startswith("Скорость")))
+    # No rate: it is measured by the worker while it sends, not by a look at the counts.
+    await send_html(message, progress_text(progress, with_rate=False))
 
 
 async def cancel(update: Update, context: Context) -> None:

@@ -9,7 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, InlineQueryHandler
 
 from bot.app import Context
-from bot.engine.answer import ANSWER, CLARIFY
+from bot.engine.answer import ANSWER, CLARIFY, Answer
 from bot.engine.render import render_html, split_message
 from bot.facts import Fact, fact_html, key_facts
 from handlers.common import services
@@ -20,12 +20,13 @@ MAX_QUERY = 256
 _NUMBER_RE = re.compile(r"\d+")
 
 
-def matching_facts(context: Context, text: str) -> tuple[list[Fact], str]:
-    """The facts a query asks for, best first, and the language to show them in."""
+def matching_facts(context: Context, text: str) -> tuple[list[Fact], str, Answer | None]:
+    """The facts a query asks for, best first, the language to show them in, and the
+    engine's answer (None for an empty query)."""
     svc = services(context)
     facts = svc.facts
     if not text.strip():
-        return key_facts(facts), "ru"
+        return key_facts(facts), "ru", None
     answer = svc.engine.ask(text)
     topics = [answer.topic] if answer.status == ANSWER else []
     if answer.status == CLARIFY:
@@ -41,7 +42,7 @@ def matching_facts(context: Context, text: str) -> tuple[list[Fact], str]:
         found = [f for f in found if f.year == slots.year] or found
     numbers = set(_NUMBER_RE.findall(text))
     found.sort(key=lambda f: -len(numbers & set(_NUMBER_RE.findall(f.value.ru + f.title.ru))))
-    return found, answer.lang
+    return found, answer.lang, answer
 
 
 async def inline_query(update: Update, context: Context) -> None:
@@ -49,7 +50,7 @@ async def inline_query(update: Update, context: Context) -> None:
     if query is None:
         return
     text = query.query[:MAX_QUERY]
-    facts, lang = matching_facts(context, text)
+    facts, lang, answer = matching_facts(context, text)
     results: list[InlineQueryResultArticle] = [
         InlineQueryResultArticle(
             id=fact.id,
@@ -61,21 +62,19 @@ async def inline_query(update: Update, context: Context) -> None:
         )
         for fact in facts[:MAX_RESULTS]
     ]
-    if not results and text.strip():
-        # A topic without figures (a service card): the answer itself, if there is one.
-        answer = services(context).engine.ask(text)
-        if answer.status == ANSWER and answer.topic:
-            first = answer.body.split("\n\n", 1)[0]
-            results.append(
-                InlineQueryResultArticle(
-                    id=f"topic-{answer.topic}"[:64],
-                    title=answer.title,
-                    description=first[:200],
-                    input_message_content=InputTextMessageContent(
-                        split_message(render_html(answer))[0], parse_mode=ParseMode.HTML
-                    ),
-                )
+    # A topic without figures (a service card): the answer itself, if there is one.
+    if not results and answer is not None and answer.status == ANSWER and answer.topic:
+        first = answer.body.split("\n\n", 1)[0]
+        results.append(
+            InlineQueryResultArticle(
+                id=f"topic-{answer.topic}"[:64],
+                title=answer.title,
+                description=first[:200],
+                input_message_content=InputTextMessageContent(
+                    split_message(render_html(answer))[0], parse_mode=ParseMode.HTML
+                ),
             )
+        )
     await query.answer(results, cache_time=CACHE_SECONDS, is_personal=False)
 
 

@@ -9,6 +9,8 @@ from bot.app import Context
 from bot.engine.render import escape
 from bot.i18n import t
 from handlers.common import callback, send_html, services, user_language
+from handlers.facts import send_rank, send_share
+from handlers.services import send_service_list
 
 
 async def menu_keyboard(update: Update, context: Context, lang: str) -> InlineKeyboardMarkup:
@@ -96,9 +98,6 @@ async def unsubscribe(update: Update, context: Context) -> None:
 
 async def menu(update: Update, context: Context) -> None:
     """The start menu's buttons: each does what its command does."""
-    from handlers.facts import send_rank, send_share
-    from handlers.services import send_service_list
-
     query = update.callback_query
     if query is None or query.data is None:
         return

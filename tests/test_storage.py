@@ -8,6 +8,20 @@ from pathlib import Path
 from bot.storage import MIGRATIONS, Storage
 
 
+async def ask(storage: Storage, query: str, user_id: int, status: str = "answer") -> int:
+    """A logged Telegram question; the answered ones are about the MFC."""
+    topic = "mfc" if status == "answer" else None
+    return await storage.log_question(
+        channel="telegram",
+        query=query,
+        lang="ru",
+        status=status,
+        topic=topic,
+        score=1.0 if status == "answer" else 0.0,
+        user_id=user_id,
+    )
+
+
 async def test_a_database_from_an_older_version_is_migrated_and_keeps_its_data(
     tmp_path: Path,
 ) -> None:
@@ -31,24 +45,8 @@ async def test_forget_user_deletes_questions_votes_and_subscription(tmp_path: Pa
         await storage.touch_user(1, "ru")
         await storage.touch_user(2, "ru")
         await storage.set_subscribed(1, True)
-        mine = await storage.log_question(
-            channel="telegram",
-            query="мой вопрос",
-            lang="ru",
-            status="answer",
-            topic="mfc",
-            score=1.0,
-            user_id=1,
-        )
-        theirs = await storage.log_question(
-            channel="telegram",
-            query="чужой вопрос",
-            lang="ru",
-            status="answer",
-            topic="mfc",
-            score=1.0,
-            user_id=2,
-        )
+        mine = await ask(storage, "мой вопрос", user_id=1, status="answer")
+        theirs = await ask(storage, "чужой вопрос", user_id=2, status="answer")
         await storage.vote(mine, 1, 1)
         await storage.vote(theirs, 1, -1)  # user 1's vote on someone else's answer
         await storage.vote(theirs, 2, 1)
@@ -64,24 +62,8 @@ async def test_forget_user_deletes_questions_votes_and_subscription(tmp_path: Pa
 
 async def test_purge_keeps_recent_questions(tmp_path: Path) -> None:
     async with Storage(tmp_path / "bot.sqlite3") as storage:
-        old = await storage.log_question(
-            channel="telegram",
-            query="давний",
-            lang="ru",
-            status="none",
-            topic=None,
-            score=0.0,
-            user_id=1,
-        )
-        await storage.log_question(
-            channel="telegram",
-            query="свежий",
-            lang="ru",
-            status="none",
-            topic=None,
-            score=0.0,
-            user_id=1,
-        )
+        old = await ask(storage, "давний", user_id=1, status="none")
+        await ask(storage, "свежий", user_id=1, status="none")
         await storage.vote(old, 1, 1)
         await storage.db.execute(
             "UPDATE questions SET asked_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", (old,)
