@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -73,3 +74,27 @@ async def test_purge_keeps_recent_questions(tmp_path: Path) -> None:
         assert await storage.unanswered() == [("свежий", 1)]
         async with storage.db.execute("SELECT count(*) FROM votes") as cur:
             assert await cur.fetchone() == (0,)
+
+
+async def test_writes_from_concurrent_tasks_keep_their_own_transactions(tmp_path: Path) -> None:
+    """Handlers of many chats and the broadcast worker write through one connection at once;
+    a multi-statement transaction must not fail or take another task's statements with it."""
+    async with Storage(tmp_path / "bot.sqlite3") as storage:
+        for user_id in range(1, 41):
+            await storage.set_subscribed(user_id, True)
+        draft = await storage.create_broadcast(900, 900, "Новость")
+        outcomes = await asyncio.gather(
+            *(ask(storage, f"вопрос {n}", 100 + n) for n in range(20)),
+            storage.start_broadcast(draft),
+            *(storage.forget_user(user_id) for user_id in range(1, 11)),
+            *(ask(storage, f"ещё вопрос {n}", 200 + n) for n in range(20)),
+            return_exceptions=True,
+        )
+        assert not [o for o in outcomes if isinstance(o, BaseException)]
+        # Whether a forgotten user was a recipient depends on the order; either way, nothing
+        # of theirs is left, and everyone else is to receive the broadcast once.
+        assert outcomes[20] in range(30, 41)
+        assert (await storage.delivery_counts(draft))["pending"] == 30
+        assert await storage.subscriber_count() == 30
+        async with storage.db.execute("SELECT count(*) FROM questions") as cur:
+            assert await cur.fetchone() == (40,)
