@@ -98,3 +98,21 @@ async def test_writes_from_concurrent_tasks_keep_their_own_transactions(tmp_path
         assert await storage.subscriber_count() == 30
         async with storage.db.execute("SELECT count(*) FROM questions") as cur:
             assert await cur.fetchone() == (40,)
+
+
+async def test_recently_seen_users_are_remembered_without_going_stale(tmp_path: Path) -> None:
+    async def users(storage: Storage) -> list[tuple[int, str]]:
+        async with storage.db.execute("SELECT id, language FROM users ORDER BY id") as cur:
+            return [(int(i), str(lang)) for i, lang in await cur.fetchall()]
+
+    async with Storage(tmp_path / "bot.sqlite3") as storage:
+        assert await storage.touch_user(7, "en-US") == "en"
+        assert await storage.touch_user(7, "en-US") == "en"
+        assert await storage.touch_user(7, "ru") == "ru"  # Telegram's language changed
+        await storage.set_language(7, "en")
+        assert await storage.touch_user(7, "ru") == "en"  # a chosen language wins
+        assert await users(storage) == [(7, "en")]
+        await storage.forget_user(7)
+        assert await users(storage) == []
+        assert await storage.touch_user(7, "ru") == "ru"  # written again, not remembered
+        assert await users(storage) == [(7, "ru")]
