@@ -118,29 +118,35 @@ class Index:
             return []
         query_text = " ".join(sorted(query))
         candidates = {p for t in query for p in self.postings.get(t, ())}
+        idf = self.idf
         explained: dict[int, float] = {}  # entry -> weight of the query words its vocabulary has
         best: dict[int, Scored] = {}
         for p_idx in candidates:
             phrasing = self.phrasings[p_idx]
             entry_idx = phrasing.entry
-            if entry_idx not in explained:
+            in_vocab = explained.get(entry_idx)
+            if in_vocab is None:
                 vocab = self.entry_vocab[entry_idx]
-                explained[entry_idx] = sum(w for t, w in weights.items() if t in vocab)
-            shared = query & phrasing.tokens
-            in_phrasing = sum(weights[t] for t in shared if not is_year(t))
+                in_vocab = explained[entry_idx] = sum(w for t, w in weights.items() if t in vocab)
+            in_phrasing = matched_idf = 0.0
+            for t in query & phrasing.tokens:
+                matched_idf += idf[t]
+                in_phrasing += weights.get(t, 0.0)  # years have no weight in a query
             # Words this phrasing has count fully; words only other phrasings of the entry have
             # count in part, so that a question may combine two phrasings of one entry.
-            precision = (in_phrasing + VOCAB_CREDIT * (explained[entry_idx] - in_phrasing)) / total
-            recall = sum(self.idf[t] for t in shared) / phrasing.weight
+            precision = (in_phrasing + VOCAB_CREDIT * (in_vocab - in_phrasing)) / total
+            recall = matched_idf / phrasing.weight
             if precision <= 0 or recall <= 0:
                 continue
             f1 = 2 * precision * recall / (precision + recall)
-            ratio = fuzz.token_sort_ratio(query_text, phrasing.text, processor=None) / 100
-            score = min((1 - FUZZ_SHARE) * f1 + FUZZ_SHARE * ratio * precision, 1.0)
+            by_words = (1 - FUZZ_SHARE) * f1
             current = best.get(entry_idx)
+            if current is not None and by_words + FUZZ_SHARE * precision <= current.score:
+                continue  # not even the same wording could beat the entry's best phrasing
+            ratio = fuzz.token_sort_ratio(query_text, phrasing.text, processor=None) / 100
+            score = min(by_words + FUZZ_SHARE * ratio * precision, 1.0)
             if current is None or score > current.score:
-                entry_precision = explained[entry_idx] / total
                 best[entry_idx] = Scored(
-                    self.entries[entry_idx], score, phrasing.text, entry_precision
+                    self.entries[entry_idx], score, phrasing.text, in_vocab / total
                 )
         return sorted(best.values(), key=lambda s: s.score, reverse=True)
