@@ -195,6 +195,7 @@ class FakeBotApi:
         self.keep_calls = True  # benchmarks: count calls instead of keeping them
         self.sent_count = 0
         self.retry_after = 1
+        self.delays: dict[int, list[float]] = {}  # chat id -> seconds its next sends take
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._changed = asyncio.Condition()
@@ -420,6 +421,8 @@ class FakeBotApi:
     async def api_sendMessage(self, params: dict[str, Any]) -> Any:
         chat_id = int(params["chat_id"])
         self._check_send(chat_id)
+        if self.delays.get(chat_id):
+            await asyncio.sleep(self.delays[chat_id].pop(0))
         shown = self._text(params)
         check_keyboard(params.get("reply_markup"))
         message = {
