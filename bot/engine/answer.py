@@ -153,8 +153,8 @@ class Engine:
             if slots.year or slots.regions or slots.unknown_region:
                 return self._answer(query, self.kb.entry("rating"), 1.0, slots, lang)
             return self._none(query, lang, 0.0)
-        scored = [self._adjust(s, slots) for s in self.index.score(content, norm.minor)]
-        scored = [s for s in scored if s.precision >= CLARIFY_PRECISION]
+        found = self.index.score(content, norm.minor, min_precision=CLARIFY_PRECISION)
+        scored = [self._adjust(s, slots) for s in found]
         scored.sort(key=lambda s: s.score, reverse=True)
         if not scored or scored[0].score < CLARIFY_AT:
             return self._none(query, lang, scored[0].score if scored else 0.0)

@@ -31,6 +31,15 @@ NUMBER_WEIGHT = 1.0
 YEAR_WEIGHT = 1.0
 FUZZ_SHARE = 0.15
 VOCAB_CREDIT = 0.5
+# The weights above are for a knowledge base of tens of entries. In a larger one a known word's
+# IDF grows (log(1 + n / df)) while these would not, and words the knowledge base has never
+# seen would stop pulling a score down; so from that size on they grow with the IDF of a word
+# in two entries.
+SCALE_FROM = 2 * (math.exp(UNKNOWN_WEIGHT) - 1)  # the size where log(1 + n / 2) = UNKNOWN_WEIGHT
+# Words in more phrasings than this ("получить" in a knowledge base of thousands of services)
+# do not bring in candidates when the query has rarer words: it would mean scoring most of the
+# knowledge base. They still count in the score of the candidates the rarer words bring in.
+COMMON_POSTINGS = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +90,7 @@ class Index:
                         df[t] = sum(1 for e in self.entries if t in (implied or {}).get(e.kind, ()))
         n = len(self.entries)
         self.idf = {t: YEAR_WEIGHT if is_year(t) else math.log(1 + n / d) for t, d in df.items()}
+        self.scale = math.log(1 + n / 2) / UNKNOWN_WEIGHT if n > SCALE_FROM else 1.0
         self.entry_vocab = [frozenset(v) for v in vocab_by_entry]
         self.phrasings: list[Phrasing] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
@@ -104,20 +114,29 @@ class Index:
         """A query word's weight: its IDF if known, less for verbs and adverbs."""
         w = self.idf.get(token)
         if w is not None:
-            return min(w, MINOR_CAP) if token in minor else w
+            return min(w, MINOR_CAP * self.scale) if token in minor else w
         if token.isdigit():
-            return NUMBER_WEIGHT
-        return MINOR_WEIGHT if token in minor else UNKNOWN_WEIGHT
+            return NUMBER_WEIGHT * self.scale
+        return (MINOR_WEIGHT if token in minor else UNKNOWN_WEIGHT) * self.scale
 
-    def score(self, tokens: Sequence[str], minor: frozenset[str] = frozenset()) -> list[Scored]:
-        """Entries sharing a word with the query, best first."""
+    def score(
+        self, tokens: Sequence[str], minor: frozenset[str] = frozenset(), min_precision: float = 0.0
+    ) -> list[Scored]:
+        """Entries sharing a word with the query, best first; only those whose vocabulary
+        explains at least `min_precision` of the query's weight."""
         query = frozenset(tokens)
         weights = {t: self.weight(t, minor) for t in query if not is_year(t)}
         total = sum(weights.values())
         if total <= 0:
             return []
+        if sum(w for t, w in weights.items() if t in self.idf) < min_precision * total:
+            return []  # the words no entry knows are too much of the query for any entry
         query_text = " ".join(sorted(query))
-        candidates = {p for t in query for p in self.postings.get(t, ())}
+        candidates: set[int] = set()
+        for postings in sorted((self.postings.get(t, ()) for t in query), key=len):
+            if candidates and len(postings) > COMMON_POSTINGS:
+                break
+            candidates.update(postings)
         idf = self.idf
         explained: dict[int, float] = {}  # entry -> weight of the query words its vocabulary has
         best: dict[int, Scored] = {}
@@ -128,6 +147,8 @@ class Index:
             if in_vocab is None:
                 vocab = self.entry_vocab[entry_idx]
                 in_vocab = explained[entry_idx] = sum(w for t, w in weights.items() if t in vocab)
+            if in_vocab / total < min_precision:
+                continue
             in_phrasing = matched_idf = 0.0
             for t in query & phrasing.tokens:
                 matched_idf += idf[t]
