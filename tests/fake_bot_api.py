@@ -177,6 +177,7 @@ class Call:
     result: Any = None
     error: str | None = None
     at: float = field(default_factory=time.monotonic)
+    content_type: str = ""
 
 
 class FakeBotApi:
@@ -333,7 +334,7 @@ class FakeBotApi:
                     params[key] = json.loads(value)
                 else:
                     params[key] = value
-        call = Call(method, params)
+        call = Call(method, params, content_type=request.content_type)
         status = 200
         try:
             if request.match_info["token"] == REJECTED_TOKEN:
