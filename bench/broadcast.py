@@ -1,7 +1,8 @@
 """Broadcast throughput and memory: `python -m bench.broadcast SUBSCRIBERS RATE`.
 
 The fake Bot API runs in its own process; this process runs the real BroadcastWorker with a
-real python-telegram-bot Bot over HTTP, on a fresh SQLite database of SUBSCRIBERS subscribers.
+real python-telegram-bot Bot over HTTP (smolbot's transport), on a fresh SQLite database of
+SUBSCRIBERS subscribers.
 Prints one JSON line: achieved rate, configured rate, wall time, peak RSS.
 """
 
@@ -19,10 +20,10 @@ from pathlib import Path
 
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.request import HTTPXRequest
 
 from bot.broadcast import BroadcastWorker
 from bot.storage import Storage
+from bot.telegram_request import AiohttpRequest
 
 TOKEN = "123456789:AAAbbbCCCdddEEEfffGGGhhhIIIjjjKKKlll"
 
@@ -60,7 +61,7 @@ async def run(subscribers: int, rate: float) -> dict[str, float]:
             fill(database, subscribers)
             # First and last send and a count: a list of 100,000 times would itself be memory.
             first_send, last_send, sends = 0.0, 0.0, 0
-            bot = Bot(TOKEN, base_url=url, request=HTTPXRequest(connection_pool_size=64))
+            bot = Bot(TOKEN, base_url=url, request=AiohttpRequest(connection_pool_size=64))
             async with bot, Storage(database) as storage:
 
                 async def send(chat_id: int, text: str) -> object:

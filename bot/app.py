@@ -29,7 +29,7 @@ from bot.facts import Fact, build_facts
 from bot.flood import FloodGuard
 from bot.runtime import load_engine
 from bot.storage import Storage
-from bot.telegram_request import JsonRequest
+from bot.telegram_request import AiohttpRequest
 from bot.updates import PerChatOrder
 
 # (command, Russian description, English description); registered with setMyCommands.
@@ -152,7 +152,8 @@ def build_application(
         .context_types(ContextTypes(bot_data=BotData))
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(PerChatOrder())
-        .request(JsonRequest(connection_pool_size=256))  # PTB's default pool size
+        .request(AiohttpRequest(connection_pool_size=256))  # PTB's default pool size
+        .get_updates_request(AiohttpRequest())
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

@@ -211,8 +211,10 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
     async def check_token() -> None:
         """getMe once before polling: a rejected token is one line, not PTB's retry log."""
-        await app.bot.initialize()
-        await app.bot.shutdown()
+        try:
+            await app.bot.initialize()
+        finally:
+            await app.bot.shutdown()  # closes the HTTP sessions, also when getMe failed
 
     try:
         asyncio.run(check_token())
