@@ -44,6 +44,8 @@ SERVICE_ASPECTS = frozenset(
         "лично",
     }
 )
+# Every rating entry is about the rating of electronic public services, whatever it names.
+RATING_ASPECTS = frozenset({"рейтинг", "госуслуга"})
 YEAR_BONUS = 0.12
 # A question naming another year than an entry's is about something else.
 YEAR_PENALTY = 0.4
@@ -122,7 +124,11 @@ class Engine:
         self.ratings = RatingAnswers(kb)
 
     def _build_index(self) -> None:
-        self.index = Index(self.kb.entries, self._prepared, implied={"service": SERVICE_ASPECTS})
+        self.index = Index(
+            self.kb.entries,
+            self._prepared,
+            implied={"service": SERVICE_ASPECTS, "rating": RATING_ASPECTS},
+        )
         self.normalizer.set_vocabulary(self.index.vocabulary | self.slots.alias_tokens)
 
     def add_phrasings(self, phrasings: Sequence[tuple[str, str]]) -> int:

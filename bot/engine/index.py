@@ -92,6 +92,7 @@ class Index:
         self.idf = {t: YEAR_WEIGHT if is_year(t) else math.log(1 + n / d) for t, d in df.items()}
         self.scale = math.log(1 + n / 2) / UNKNOWN_WEIGHT if n > SCALE_FROM else 1.0
         self.entry_vocab = [frozenset(v) for v in vocab_by_entry]
+        self.entry_implied = [frozenset((implied or {}).get(e.kind, ())) for e in self.entries]
         self.phrasings: list[Phrasing] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         seen: set[tuple[int, frozenset[str]]] = set()
@@ -153,6 +154,10 @@ class Index:
             for t in query & phrasing.tokens:
                 matched_idf += idf[t]
                 in_phrasing += weights.get(t, 0.0)  # years have no weight in a query
+            # An implied word is said by every phrasing of its kind: a phrasing without it is
+            # not the worse for it ("лидеры рейтинга госуслуг" and "лидер рейтинга").
+            for t in (query & self.entry_implied[entry_idx]) - phrasing.tokens:
+                in_phrasing += weights.get(t, 0.0)
             # Words this phrasing has count fully; words only other phrasings of the entry have
             # count in part, so that a question may combine two phrasings of one entry.
             precision = (in_phrasing + VOCAB_CREDIT * (in_vocab - in_phrasing)) / total
