@@ -73,6 +73,8 @@ class Index:
     ):
         """`implied`: words every entry of a kind explains ("срок" for every service card)."""
         self.entries = list(entries)
+        kinds = implied or {}
+        self.entry_implied = [frozenset(kinds.get(e.kind, ())) for e in self.entries]
         df: dict[str, int] = defaultdict(int)
         vocab_by_entry: list[set[str]] = [set() for _ in self.entries]
         for entry_idx, tokens in phrasings:
@@ -82,17 +84,15 @@ class Index:
                 df[t] += 1
         # Implied words widen what an entry explains but are no evidence of rarity: "мфц" stays
         # as rare as the phrasings make it, though every service card answers where to apply.
-        for entry_idx, entry in enumerate(self.entries):
-            for t in (implied or {}).get(entry.kind, ()):
-                if t not in vocab_by_entry[entry_idx]:
-                    vocab_by_entry[entry_idx].add(t)
-                    if t not in df:
-                        df[t] = sum(1 for e in self.entries if t in (implied or {}).get(e.kind, ()))
+        for vocab, words in zip(vocab_by_entry, self.entry_implied, strict=True):
+            for t in words - vocab:
+                vocab.add(t)
+                if t not in df:
+                    df[t] = sum(t in other for other in self.entry_implied)
         n = len(self.entries)
         self.idf = {t: YEAR_WEIGHT if is_year(t) else math.log(1 + n / d) for t, d in df.items()}
         self.scale = math.log(1 + n / 2) / UNKNOWN_WEIGHT if n > SCALE_FROM else 1.0
         self.entry_vocab = [frozenset(v) for v in vocab_by_entry]
-        self.entry_implied = [frozenset((implied or {}).get(e.kind, ())) for e in self.entries]
         self.phrasings: list[Phrasing] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         seen: set[tuple[int, frozenset[str]]] = set()
