@@ -13,7 +13,7 @@ from .conftest import DATA
 
 GOOD_ENTRY = """\
 sources:
-  s1: {title: T, publisher: P, url: https://example.org, grade: media}
+  s1: {title: T, title_en: T, publisher: P, publisher_en: P, url: https://example.org, grade: media}
 entries:
   - id: e1
     kind: info
@@ -38,8 +38,13 @@ def errors_for(tmp_path: Path, text: str | bytes, name: str = "x.yaml") -> list[
 def test_the_project_data_is_valid(kb) -> None:  # type: ignore[no-untyped-def]
     assert len(kb.entries) >= 30
     services = [e for e in kb.entries if e.kind == "service"]
-    assert len(services) >= 12
+    assert len(services) >= 40
     assert [y.year for y in kb.ratings] == [2017, 2019, 2020]
+    # Every card sits in a category /services shows, and every category has cards.
+    assert all(e.category for e in services)
+    assert {c.id for c in kb.categories} == {e.category for e in services}
+    # The region's most used e-services (the knowledge base itself names them) have cards.
+    assert {"doctor-appointment", "e-diary"} <= {e.id for e in services}
 
 
 def test_every_fact_has_a_source_and_a_date(kb) -> None:  # type: ignore[no-untyped-def]
@@ -52,6 +57,7 @@ def test_every_fact_has_a_source_and_a_date(kb) -> None:  # type: ignore[no-unty
         assert year.sources, year.year
     for source in kb.sources.values():
         assert source.title and source.publisher, source.key
+        assert source.title_en and source.publisher_en, source.key
 
 
 def test_a_good_file_loads(tmp_path: Path) -> None:
@@ -118,7 +124,7 @@ def test_not_utf8_and_not_a_mapping(tmp_path: Path) -> None:
 
 def test_unknown_section_and_empty_folder(tmp_path: Path) -> None:
     errors = errors_for(tmp_path, GOOD_ENTRY + "extras: 1\n")
-    expected = "sources, entries, regions, neighbours, years, figures"
+    expected = "sources, entries, regions, neighbours, years, figures, categories"
     assert errors == [f"x.yaml:10: unknown section 'extras' (expected one of {expected})"]
     (tmp_path / "x.yaml").unlink()
     with pytest.raises(KbInvalid, match=r"no \.yaml files"):
@@ -134,3 +140,32 @@ def test_rating_placement_checks(tmp_path: Path) -> None:
     assert any("unknown region 'atlantis'" in e for e in errors)
     assert any("place 99 is beyond regions_total 85" in e for e in errors)
     assert all(e.startswith("ratings.yaml:") for e in errors)
+
+
+def test_a_source_needs_english_and_a_card_a_known_category(tmp_path: Path) -> None:
+    card = (
+        """\
+sources:
+  s1: {title: T, publisher: P, grade: media}
+entries:
+  - id: c1
+    kind: service
+    category: nowhere
+    title: {ru: Т, en: T}
+    phrasings: {ru: [вопрос], en: [question]}
+    portal: https://www.gosuslugi.ru
+    sections:
+"""
+        + "".join(
+            f"      {name}: {{ru: т, en: t}}\n"
+            for name in ("summary", "steps", "documents", "fee", "time_limit", "in_person")
+        )
+        + """\
+    sources: [{ref: s1, date: "2020"}]
+"""
+    )
+    assert errors_for(tmp_path, card) == [
+        "x.yaml:2: source 's1': missing 'title_en'",
+        "x.yaml:2: source 's1': missing 'publisher_en'",
+        "x.yaml:6: unknown category 'nowhere'",
+    ]

@@ -16,6 +16,7 @@ import yaml
 from bot.kb.model import (
     LANGS,
     SERVICE_SECTIONS,
+    Category,
     Citation,
     Entry,
     Figure,
@@ -30,7 +31,15 @@ from bot.kb.yaml_lines import LineDict, LineList, line_of, load_yaml
 
 ENTRY_KINDS = ("service", "info", "figures", "rating")
 SOURCE_GRADES = ("official", "media", "aggregator", "seed")
-TOP_LEVEL_KEYS = ("sources", "entries", "regions", "neighbours", "years", "figures")
+TOP_LEVEL_KEYS = (
+    "sources",
+    "entries",
+    "regions",
+    "neighbours",
+    "years",
+    "figures",
+    "categories",
+)
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _URL_RE = re.compile(r"^https?://\S+$")
 
@@ -63,6 +72,7 @@ class _CrossRefs:
 
     sources: list[tuple[_FileReader, LineDict, str]]
     regions: list[tuple[_FileReader, LineDict, str]]
+    categories: list[tuple[_FileReader, LineDict, str]] = field(default_factory=list)
 
 
 class _FileReader:
@@ -161,8 +171,10 @@ def _read_sources(r: _FileReader, node: Any, out: dict[str, Source]) -> None:
         if grade not in SOURCE_GRADES:
             r.error(value, f"{what}: 'grade' must be one of {', '.join(SOURCE_GRADES)}", "grade")
         published = r.string(value, "published", what, required=False)
+        title_en = r.string(value, "title_en", what)
+        publisher_en = r.string(value, "publisher_en", what)
         if title and publisher:
-            out[key] = Source(key, title, publisher, url, published, grade)
+            out[key] = Source(key, title, publisher, url, published, grade, title_en, publisher_en)
 
 
 def _read_phrasings(r: _FileReader, entry: LineDict, what: str) -> dict[str, tuple[str, ...]]:
@@ -196,8 +208,11 @@ def _read_entry(r: _FileReader, node: Any, parent: Any) -> Entry | None:
     sources = r.citations(node, what, required=kind in ("service", "info"))
     answer = r.text(node, "answer", what, required=kind == "info")
     sections: dict[str, Text] = {}
-    portal = None
+    portal = category = None
     if kind == "service":
+        category = r.string(node, "category", what)
+        if category:
+            r.refs.categories.append((r, node, category))
         sec_node = r.mapping(node.get("sections"), f"{what}: 'sections'", node, "sections")
         for name in SERVICE_SECTIONS:
             value = r.text(sec_node, name, f"{what}: sections")
@@ -233,6 +248,7 @@ def _read_entry(r: _FileReader, node: Any, parent: Any) -> Entry | None:
         portal=portal,
         years=years,
         metrics=metrics,
+        category=category,
     )
 
 
@@ -240,6 +256,23 @@ def _check(r: _FileReader, ok: bool, node: Any, message: str, key: str) -> bool:
     if not ok:
         r.error(node, message, key)
     return ok
+
+
+def _read_category(r: _FileReader, node: Any, parent: Any) -> Category | None:
+    node = r.mapping(node, "a category", parent, None)
+    cid = r.string(node, "id", "category")
+    what = f"category '{cid}'"
+    title = r.text(node, "title", what)
+    words_node = r.mapping(node.get("words"), f"{what}: 'words'", node, "words")
+    words: list[str] = []
+    for lang in LANGS:
+        items = r.seq(words_node.get(lang), f"{what}: words.{lang}", words_node, lang)
+        if not items:
+            r.error(words_node, f"{what}: needs at least one word in '{lang}'", lang)
+        words += [str(w).strip() for w in items if str(w).strip()]
+    if not (cid and title):
+        return None
+    return Category(cid, title, tuple(words))
 
 
 def _read_regions(r: _FileReader, node: Any, out: dict[str, Region]) -> None:
@@ -332,6 +365,7 @@ class _Collected:
     years: list[RatingYear] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     neighbours: list[str] = field(default_factory=list)
+    categories: list[Category] = field(default_factory=list)
     entry_lines: dict[str, tuple[_FileReader, int]] = field(default_factory=dict)
 
 
@@ -382,6 +416,14 @@ def _read_file(r: _FileReader, doc: LineDict, out: _Collected) -> None:
         figure = _read_figure(r, node, doc)
         if figure:
             out.figures.append(figure)
+    for node in r.seq(doc.get("categories"), "'categories'", doc, "categories"):
+        category = _read_category(r, node, doc)
+        if category is None:
+            continue
+        if any(c.id == category.id for c in out.categories):
+            r.error(node, f"category '{category.id}' is defined twice", "id")
+        else:
+            out.categories.append(category)
     for node in r.seq(doc.get("neighbours"), "'neighbours'", doc, "neighbours"):
         out.neighbours.append(str(node))
         r.refs.regions.append((r, doc, str(node)))
@@ -394,6 +436,10 @@ def _check_references(refs: _CrossRefs, out: _Collected) -> None:
     for reader, node, region in refs.regions:
         if region not in out.regions:
             reader.error(node, f"unknown region '{region}'", "region")
+    category_ids = {c.id for c in out.categories}
+    for reader, node, category in refs.categories:
+        if category not in category_ids:
+            reader.error(node, f"unknown category '{category}'", "category")
     metrics = {f.metric for f in out.figures}
     for entry in out.entries:
         for metric in entry.metrics:
@@ -428,4 +474,5 @@ def load_dir(data_dir: Path) -> KnowledgeBase:
         neighbours=tuple(out.neighbours),
         ratings=tuple(sorted(out.years, key=lambda y: y.year)),
         figures=tuple(out.figures),
+        categories=tuple(out.categories),
     )

@@ -29,6 +29,14 @@ class Source:
     url: str | None = None
     published: str | None = None
     grade: str = "media"
+    title_en: str | None = None  # an English reader's title: a translation of `title`
+    publisher_en: str | None = None
+
+    def title_in(self, lang: str) -> str:
+        return (self.title_en or self.title) if lang == "en" else self.title
+
+    def publisher_in(self, lang: str) -> str:
+        return (self.publisher_en or self.publisher) if lang == "en" else self.publisher
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +62,16 @@ class Entry:
     portal: str | None = None
     years: tuple[int, ...] = ()
     metrics: tuple[str, ...] = ()
+    category: str | None = None  # a service card's group in /services
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A group of service cards, and the words a resident may send to see the group."""
+
+    id: str
+    title: Text
+    words: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +121,15 @@ class KnowledgeBase:
     neighbours: tuple[str, ...]
     ratings: tuple[RatingYear, ...]  # sorted by year
     figures: tuple[Figure, ...]
+    categories: tuple[Category, ...] = ()
+
+    def services(self, category: str | None = None) -> tuple[Entry, ...]:
+        """Service cards in the knowledge base's order, all or one category's."""
+        return tuple(
+            e
+            for e in self.entries
+            if e.kind == "service" and (category is None or e.category == category)
+        )
 
     def entry(self, entry_id: str) -> Entry:
         return next(e for e in self.entries if e.id == entry_id)

@@ -19,6 +19,7 @@ import aiosqlite
 
 from bot.kb.loader import data_files, load_dir
 from bot.kb.model import (
+    Category,
     Citation,
     Entry,
     Figure,
@@ -30,20 +31,24 @@ from bot.kb.model import (
     Text,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _CODE_DIRS = ("engine", "kb")  # code whose changes alter the compiled tokens
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sources (
     key TEXT PRIMARY KEY, title TEXT NOT NULL, publisher TEXT NOT NULL,
-    url TEXT, published TEXT, grade TEXT NOT NULL
+    url TEXT, published TEXT, grade TEXT NOT NULL, title_en TEXT, publisher_en TEXT
 );
 CREATE TABLE entries (
     idx INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, file TEXT NOT NULL,
     title_ru TEXT NOT NULL, title_en TEXT NOT NULL, answer_ru TEXT, answer_en TEXT,
     portal TEXT, years TEXT NOT NULL, metrics TEXT NOT NULL, sections TEXT NOT NULL,
-    sources TEXT NOT NULL
+    sources TEXT NOT NULL, category TEXT
+);
+CREATE TABLE categories (
+    position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title_ru TEXT NOT NULL,
+    title_en TEXT NOT NULL, words TEXT NOT NULL
 );
 CREATE TABLE phrasings (
     entry_idx INTEGER NOT NULL REFERENCES entries(idx), lang TEXT NOT NULL,
@@ -119,11 +124,21 @@ async def _write(db: aiosqlite.Connection, kb: KnowledgeBase, prepared: Prepared
         "INSERT INTO meta VALUES (?, ?)", [("fingerprint", fp), ("schema", str(SCHEMA_VERSION))]
     )
     await db.executemany(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)",
-        [(s.key, s.title, s.publisher, s.url, s.published, s.grade) for s in kb.sources.values()],
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (s.key, s.title, s.publisher, s.url, s.published, s.grade, s.title_en, s.publisher_en)
+            for s in kb.sources.values()
+        ],
     )
     await db.executemany(
-        "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO categories VALUES (?, ?, ?, ?, ?)",
+        [
+            (pos, c.id, c.title.ru, c.title.en, json.dumps(c.words, ensure_ascii=False))
+            for pos, c in enumerate(kb.categories)
+        ],
+    )
+    await db.executemany(
+        "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 idx,
@@ -139,6 +154,7 @@ async def _write(db: aiosqlite.Connection, kb: KnowledgeBase, prepared: Prepared
                 json.dumps(e.metrics),
                 json.dumps({k: asdict(v) for k, v in e.sections.items()}, ensure_ascii=False),
                 _cites(e.sources),
+                e.category,
             )
             for idx, e in enumerate(kb.entries)
         ],
@@ -241,6 +257,7 @@ async def load(db_path: Path) -> tuple[KnowledgeBase, Prepared]:
                 metrics,
                 sections,
                 cites,
+                category,
             ) = r
             entries.append(
                 Entry(
@@ -255,6 +272,7 @@ async def load(db_path: Path) -> tuple[KnowledgeBase, Prepared]:
                     portal=portal,
                     years=tuple(json.loads(years)),
                     metrics=tuple(json.loads(metrics)),
+                    category=category,
                 )
             )
         phrasings: dict[int, dict[str, list[str]]] = {}
@@ -306,7 +324,13 @@ async def load(db_path: Path) -> tuple[KnowledgeBase, Prepared]:
                 "SELECT * FROM figures ORDER BY rowid"
             )
         )
-    kb = KnowledgeBase(sources, tuple(entries), regions, neighbours, ratings, figures)
+        categories = tuple(
+            Category(cid, Text(t_ru, t_en), tuple(json.loads(words)))
+            for _, cid, t_ru, t_en, words in await rows(
+                "SELECT * FROM categories ORDER BY position"
+            )
+        )
+    kb = KnowledgeBase(sources, tuple(entries), regions, neighbours, ratings, figures, categories)
     return kb, prepared
 
 
@@ -333,4 +357,5 @@ def export(kb: KnowledgeBase, added: Sequence[tuple[str, str]] = ()) -> dict[str
         "neighbours": list(kb.neighbours),
         "ratings": [asdict(y) for y in kb.ratings],
         "figures": [asdict(f) for f in kb.figures],
+        "categories": [asdict(c) for c in kb.categories],
     }
