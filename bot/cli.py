@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.engine.answer import CLARIFY, NONE, Answer, Engine
+from bot.engine.answer import Engine
+from bot.engine.model import CLARIFY, NONE, Answer
 from bot.engine.render import render_plain
 from bot.kb import store
 from bot.kb.loader import KbInvalid, load_dir

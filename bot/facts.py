@@ -10,7 +10,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from bot.engine.answer import SourceRef
+from bot.engine.model import SourceRef
 from bot.engine.ratings import format_place
 from bot.engine.render import citation, escape
 from bot.engine.slots import DEFAULT_REGION
@@ -34,7 +34,7 @@ class Fact:
 def citation_line(fact: Fact, lang: str) -> str:
     """The same ready-to-paste source line every chat answer ends with."""
     s = fact.source
-    ref = SourceRef(s.title, s.publisher, s.url, fact.date, s.published)
+    ref = SourceRef(s.title_in(lang), s.publisher_in(lang), s.url, fact.date, s.published)
     return f"{t(lang, 'source')}: {citation(ref, lang)}"
 
 

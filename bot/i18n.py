@@ -19,6 +19,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "topic_shares": "сколько жителей зарегистрировано на Госуслугах и пользуется электронными услугами;",
         "topic_monitoring": "как устроен мониторинг качества электронных услуг Минэкономразвития;",
         "topic_mfc": "что известно о МФЦ и региональном портале.",
+        "talk_greeting": "Здравствуйте!",
+        "talk_thanks": "Пожалуйста, рад помочь!",
+        "talk_help": (
+            "Я бот электронных госуслуг Смоленской области. Спросите своими словами — "
+            "я отвечу со ссылкой на источник, а если не знаю, так и скажу:\n"
+            "• какое место область заняла в рейтинге электронных госуслуг (по годам, в сравнении "
+            "с соседями), и проверю, верно ли то, что вы о нём слышали;\n"
+            "• сколько смолян на Госуслугах;\n"
+            "• как получить услугу онлайн или в МФЦ: {services} инструкций — паспорт, запись к "
+            "врачу, пособия, налоги, охота и другие.\n"
+            "Или выберите в меню:"
+        ),
+        "services_title": "Услуги",
+        "services_menu_intro": "Инструкции по услугам — выберите раздел или спросите своими словами:",
+        "category_intro": "Выберите услугу или спросите своими словами:",
+        "other_rating": (
+            "Про этот рейтинг у меня проверенных данных нет. Я знаю рейтинг качества "
+            "электронных госуслуг Минэкономразвития (за {years} годы) и рейтинги цифровой "
+            "трансформации Минцифры (2024–2025) — спросите о них."
+        ),
+        "topic_services": "как получить услугу: {services} инструкций ({categories});",
+        "section_history": "Ранее",
+        "section_summary": "Коротко",
+        "more": "Подробнее",
         "section_steps": "Как подать онлайн",
         "section_documents": "Документы",
         "section_fee": "Госпошлина",
@@ -84,6 +108,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "topic_shares": "how many residents are registered on Gosuslugi and use e-services;",
         "topic_monitoring": "how the Ministry of Economic Development monitors e-services quality;",
         "topic_mfc": "what is known about MFC centres and the regional portal.",
+        "talk_greeting": "Hello!",
+        "talk_thanks": "You are welcome, glad to help!",
+        "talk_help": (
+            "I am the Smolensk oblast e-services bot. Ask in your own words: I answer with "
+            "the source, and say so when I don't know:\n"
+            "• the region's place in the e-services rating (by year, against its neighbours), "
+            "and whether what you heard about it is right;\n"
+            "• how many residents use Gosuslugi;\n"
+            "• how to get a service online or at an MFC: {services} guides — passports, doctor's "
+            "appointments, benefits, taxes, hunting and more.\n"
+            "Or choose from the menu:"
+        ),
+        "services_title": "Services",
+        "services_menu_intro": "How-to guides — choose a section or ask in your own words:",
+        "category_intro": "Choose a service or ask in your own words:",
+        "other_rating": (
+            "I have no verified figures for that rating. I know the Ministry of Economic "
+            "Development's rating of e-services quality (for {years}) and the Ministry of "
+            "Digital Development's digital-transformation ratings (2024–2025): ask about those."
+        ),
+        "topic_services": "how to get a service: {services} guides ({categories});",
+        "section_history": "Earlier figures",
+        "section_summary": "In short",
+        "more": "More",
         "section_steps": "How to apply online",
         "section_documents": "Documents",
         "section_fee": "State duty",

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from bench.labelled import TUNING_SET, Case, is_right, load_cases
-from bot.engine.answer import ANSWER, Engine
+from bot.engine.answer import Engine
+from bot.engine.model import ANSWER
 
 IN_SCOPE_TARGET = 0.97
 OFF_TOPIC_TARGET = 0.95

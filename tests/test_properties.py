@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine.answer import ANSWER, CLARIFY, NONE, Engine
+from bot.engine.answer import Engine
+from bot.engine.model import ANSWER, CLARIFY, NONE
 from bot.engine.render import render_html, render_plain, split_message
 from tests.fake_bot_api import parse_html, utf16_len
 

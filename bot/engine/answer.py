@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
+from bot.engine.compose import ASPECT_SECTIONS, Composer
 from bot.engine.index import Index, Scored, is_year
-from bot.engine.normalize import Normalizer, split_words
-from bot.engine.ratings import RatingAnswers
-from bot.engine.slots import SlotReader, Slots
+from bot.engine.intents import SMALL_TALK, claimed_place, small_talk
+from bot.engine.model import CLARIFY, Answer, Suggestion
+from bot.engine.normalize import Normalized, Normalizer, split_words
+from bot.engine.slots import DEFAULT_REGION, SlotReader, Slots
 from bot.i18n import t
-from bot.kb.model import SERVICE_SECTIONS, Citation, Entry, KnowledgeBase, Source
+from bot.kb.model import Category, KnowledgeBase
 
 # Calibrated on tests/queries.yaml, checked on bench/holdout*.yaml (docs/BENCHMARKS.md): at or
 # above ANSWER_AT with a clear lead the top entry is the answer; from CLARIFY_AT up the top
 # entries are offered to choose from.
 ANSWER_AT = 0.62
 CLARIFY_AT = 0.42
-SINGLE_CLARIFY_AT = 0.55
+# The one candidate left: answered at a lower score and share than a contested top entry.
+SINGLE_ANSWER_AT = 0.55
+SINGLE_PRECISION = 0.45
 # The share of a query's weight the entry must explain: words the knowledge base has never seen
 # ("фильм" in "лучший фильм 2019") mean the question is about something else.
 ANSWER_PRECISION = 0.6
@@ -45,51 +48,25 @@ SERVICE_ASPECTS = frozenset(
     }
 )
 # Every rating entry is about the rating of electronic public services, whatever it names.
-RATING_ASPECTS = frozenset({"рейтинг", "госуслуга"})
+RATING_ASPECTS = frozenset({"рейтинг", "госуслуга", "сравнить"})
+PLACE = "место"
+# A message with one of these already asks about places ("кто на первом месте").
+PLACE_WORDS = frozenset({PLACE, "первый", "лидер", "последний", "топ"})
 YEAR_BONUS = 0.12
 # A question naming another year than an entry's is about something else.
 YEAR_PENALTY = 0.4
-
-ANSWER, CLARIFY, NONE = "answer", "clarify", "none"
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRef:
-    """A cited source as shown to a reader: what it is, where, and the date of the fact."""
-
-    title: str
-    publisher: str
-    url: str | None
-    date: str
-    published: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    topic: str
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    query: str
-    status: str  # answer | clarify | none
-    lang: str
-    title: str = ""
-    body: str = ""
-    topic: str | None = None
-    score: float = 0.0
-    sources: tuple[SourceRef, ...] = ()
-    suggestions: tuple[Suggestion, ...] = ()
-    sections: dict[str, str] = field(default_factory=dict)  # a service card's parts, for buttons
-    portal: str | None = None
+# Words that ask for the list of services rather than one of them: "услуги", "список услуг".
+MENU_WORDS = frozenset({"услуга", "список", "перечень", "каталог", "весь", "какой", "есть"})
 
 
 def phrasing_tokens(text: str, normalizer: Normalizer, slots: SlotReader) -> list[str]:
     """A phrasing as content tokens, the way a query is reduced (regions taken out)."""
     tokens = normalizer.canonical(split_words(text))
     used = slots.read(tokens).region_used
-    return normalizer.content(t for i, t in enumerate(tokens) if i not in used)
+    # Small talk is never what a phrasing is about ("как дела у соседей" is about neighbours).
+    return normalizer.content(
+        t for i, t in enumerate(tokens) if i not in used and t not in SMALL_TALK
+    )
 
 
 def prepare_phrasings(
@@ -120,8 +97,16 @@ class Engine:
             prepared = prepare_phrasings(kb, self.normalizer, self.slots)
         self._prepared = [(idx, list(tokens)) for idx, tokens in prepared]
         self._entry_index = {e.id: i for i, e in enumerate(kb.entries)}
+        self.compose = Composer(kb)
+        self.ratings = self.compose.ratings
+        # Each of a category's words or phrases as the content tokens a message must be.
+        self._category_phrases = {
+            frozenset(self._content_of(word)): c for c in kb.categories for word in c.words
+        }
         self._build_index()
-        self.ratings = RatingAnswers(kb)
+
+    def _content_of(self, text: str) -> list[str]:
+        return self.normalizer.content(self.normalizer.canonical(split_words(text)))
 
     def _build_index(self) -> None:
         self.index = Index(
@@ -152,30 +137,53 @@ class Engine:
         norm = self.normalizer.normalize(query)
         lang = lang or norm.lang
         slots = self.slots.read(norm.tokens)
-        content = self.normalizer.content(
-            t for i, t in enumerate(norm.tokens) if i not in slots.region_used
-        )
+        talk = small_talk(norm.tokens)
+        content = [
+            t
+            for t in self.normalizer.content(
+                t for i, t in enumerate(norm.tokens) if i not in slots.region_used
+            )
+            if t not in SMALL_TALK
+        ]
+        if talk and all(t in norm.minor for t in content):
+            return self.compose.help(query, lang, talk)  # "привет", "спасибо большое"
+        claim = claimed_place(norm.lemmas, norm.nouns)
+        if claim is not None and not PLACE_WORDS & set(content):
+            content.append(PLACE)  # "мы вроде десятые были?" is about a place in the rating
         if all(is_year(t) for t in content):  # nothing but a year and/or a region named
             if slots.year or slots.regions or slots.unknown_region:
-                return self._answer(query, self.kb.entry("rating"), 1.0, slots, lang)
-            return self._none(query, lang, 0.0)
-        found = self.index.score(content, norm.minor, min_precision=CLARIFY_PRECISION)
+                return self._entry(query, "rating", 1.0, slots, norm, lang)
+            return self.compose.none(query, lang, 0.0)
+        menu = self._menu(query, content, lang)
+        if menu is not None:
+            return menu
+        found = self.index.score(
+            content, norm.minor, min_precision=CLARIFY_PRECISION, persons=norm.persons
+        )
         scored = [self._adjust(s, slots) for s in found]
         scored.sort(key=lambda s: s.score, reverse=True)
         if not scored or scored[0].score < CLARIFY_AT:
-            return self._none(query, lang, scored[0].score if scored else 0.0)
+            return self.compose.none(query, lang, scored[0].score if scored else 0.0)
         top = scored[0]
+        vocab = self.index.entry_vocab[self._entry_index[top.entry.id]]
+        if all(t in norm.verbs and not self.index.is_rare(t) for t in content if t in vocab):
+            # Only common verbs and adverbs in common ("что посмотреть", "как записаться к
+            # психологу"): no word of the question names this entry's subject.
+            return self.compose.none(query, lang, top.score)
+        if top.entry.kind == "rating" and any(t in norm.nouns and t not in vocab for t in content):
+            # "рейтинг качества жизни", "рейтинг лучших фильмов": another rating than ours.
+            return self.compose.other_rating(query, lang, top.score)
         runner_up = scored[1].score if len(scored) > 1 else 0.0
         confident = top.score >= ANSWER_AT and top.precision >= ANSWER_PRECISION
         lead = top.score - runner_up
-        if confident and (lead >= LEAD or (top.score >= SURE_AT and lead >= SURE_LEAD)):
-            return self._answer(query, top.entry, top.score, slots, lang)
         options = [s for s in scored[:MAX_SUGGESTIONS] if s.score >= CLARIFY_AT]
-        if len(options) == 1 and confident:
-            return self._answer(query, top.entry, top.score, slots, lang)
-        if len(options) == 1 and top.score < SINGLE_CLARIFY_AT:
-            # One weak guess is more often a coincidence of words than a near miss.
-            return self._none(query, lang, top.score)
+        if confident and (lead >= LEAD or (top.score >= SURE_AT and lead >= SURE_LEAD)):
+            return self._entry(query, top.entry.id, top.score, slots, norm, lang)
+        if len(options) == 1:
+            # One candidate is not a choice to offer: answer it when sure enough, else refuse.
+            if confident or (top.score >= SINGLE_ANSWER_AT and top.precision >= SINGLE_PRECISION):
+                return self._entry(query, top.entry.id, top.score, slots, norm, lang)
+            return self.compose.none(query, lang, top.score)
         suggestions = tuple(Suggestion(s.entry.id, s.entry.title.get(lang)) for s in options)
         body = "\n".join(f"{i}. {s.title}" for i, s in enumerate(suggestions, 1))
         return Answer(
@@ -188,9 +196,43 @@ class Engine:
             suggestions=suggestions,
         )
 
+    def _menu(self, query: str, content: Sequence[str], lang: str) -> Answer | None:
+        """A message of nothing but a category's words ("налоги", "семья") or "услуги"."""
+        words = set(content) - MENU_WORDS
+        if not words:
+            return self.compose.services_menu(query, lang)
+        category = self._category(words)
+        return self.compose.category(query, category, lang) if category else None
+
+    def _category(self, words: set[str]) -> Category | None:
+        return self._category_phrases.get(frozenset(words))
+
+    def _entry(
+        self, query: str, topic: str, score: float, slots: Slots, norm: Normalized, lang: str
+    ) -> Answer:
+        """The answer of an entry, as the question shaped it: the aspects it asked about, the
+        place it claims, the one other region it compares with."""
+        entry = self.kb.entry(topic)
+        claim = None
+        if entry.kind == "rating":
+            others = [r for r in slots.regions if r != DEFAULT_REGION]
+            if len(others) == 1 and topic != "rating":
+                entry = self.kb.entry("rating")  # "Брянская нас обогнала?": a comparison
+            claim = claimed_place(norm.lemmas, norm.nouns)
+        aspects = tuple(
+            dict.fromkeys(ASPECT_SECTIONS[t] for t in norm.tokens if t in ASPECT_SECTIONS)
+        )
+        return self.compose.entry(query, entry, score, slots, lang, aspects, claim)
+
     def answer_topic(self, topic: str, lang: str = "ru", query: str = "") -> Answer:
-        """The answer of one entry, as when a user picks a suggestion."""
-        return self._answer(query, self.kb.entry(topic), 1.0, Slots(), lang)
+        """The answer of one topic, as when a user picks a suggestion or a menu item."""
+        answer = self.compose.topic(topic, lang, query)
+        if answer is None:
+            raise KeyError(topic)
+        return answer
+
+    def knows_topic(self, topic: str) -> bool:
+        return self.compose.topic(topic, "ru") is not None
 
     def rating(self, text: str, lang: str = "ru") -> Answer | None:
         """/rank's answer: the overview, or what the year or region in `text` names.
@@ -200,7 +242,7 @@ class Engine:
         slots = self.slots.read(self.normalizer.normalize(text).tokens) if text.strip() else Slots()
         if text.strip() and not (slots.year or slots.regions or slots.unknown_region):
             return None
-        return self._answer(text, self.kb.entry("rating"), 1.0, slots, lang)
+        return self.compose.entry(text, self.kb.entry("rating"), 1.0, slots, lang)
 
     def _adjust(self, s: Scored, slots: Slots) -> Scored:
         """Year slot: an entry about that year gains, an entry about other years loses.
@@ -212,88 +254,4 @@ class Engine:
             return s
         bonus = YEAR_BONUS if slots.year in years else -YEAR_PENALTY
         # Not capped at 1.0: the bonus must still separate two perfect phrasings.
-        return Scored(s.entry, max(0.0, s.score + bonus), s.phrasing, s.precision)
-
-    # -- composing -------------------------------------------------------------------------------
-    def _answer(self, query: str, entry: Entry, score: float, slots: Slots, lang: str) -> Answer:
-        sections: dict[str, str] = {}
-        if entry.kind == "rating":
-            composed = self.ratings.compose(entry.id, slots, lang)
-            title, body, cites = composed.title, composed.body, composed.citations
-        elif entry.kind == "figures":
-            title, body, cites = self._figures(entry, slots.year, lang)
-        elif entry.kind == "service":
-            title = entry.title.get(lang)
-            sections = {name: entry.sections[name].get(lang) for name in SERVICE_SECTIONS}
-            parts = [sections["summary"]]
-            for name in SERVICE_SECTIONS[1:]:
-                parts.append(f"{t(lang, 'section_' + name)}:\n{sections[name]}")
-            body, cites = "\n\n".join(parts), entry.sources
-        else:
-            title = entry.title.get(lang)
-            body = entry.answer.get(lang) if entry.answer else ""
-            cites = entry.sources
-        return Answer(
-            query,
-            ANSWER,
-            lang,
-            title=title,
-            body=body.strip(),
-            topic=entry.id,
-            score=round(min(score, 1.0), 3),
-            sources=self._refs(cites),
-            sections=sections,
-            portal=entry.portal,
-        )
-
-    def _figures(
-        self, entry: Entry, year: int | None, lang: str
-    ) -> tuple[str, str, tuple[Citation, ...]]:
-        # Grouped as the entry lists its metrics (registered, then usage...), each by date.
-        order = {metric: i for i, metric in enumerate(entry.metrics)}
-        figures = sorted(
-            (f for f in self.kb.figures if f.metric in order),
-            key=lambda f: (order[f.metric], f.date),
-        )
-        lines = []
-        if year is not None:
-            matching = [f for f in figures if f.date.startswith(str(year))]
-            if matching:
-                figures = matching
-            else:
-                lines.append(
-                    f"За {year} год такой цифры в наших источниках нет. Известно:"
-                    if lang == "ru"
-                    else f"Our sources have no such figure for {year}. What is known:"
-                )
-        lines += [f"• {f.text.get(lang)}" for f in figures]
-        cites = tuple(dict.fromkeys(c for f in figures for c in f.sources))
-        return entry.title.get(lang), "\n".join(lines), cites
-
-    def _refs(self, cites: Sequence[Citation]) -> tuple[SourceRef, ...]:
-        refs = []
-        for c in cites:
-            src: Source = self.kb.sources[c.ref]
-            refs.append(SourceRef(src.title, src.publisher, src.url, c.date, src.published))
-        return tuple(dict.fromkeys(refs))
-
-    def _none(self, query: str, lang: str, score: float) -> Answer:
-        return Answer(query, NONE, lang, body=self._fallback(lang), score=round(min(score, 1.0), 3))
-
-    def _fallback(self, lang: str) -> str:
-        services = ", ".join(e.title.get(lang) for e in self.kb.entries if e.kind == "service")
-        return "\n".join(
-            [
-                t(lang, "none_intro"),
-                "",
-                t(lang, "none_topics"),
-                "• " + t(lang, "topic_rating"),
-                "• " + t(lang, "topic_shares"),
-                "• " + t(lang, "topic_monitoring"),
-                "• " + t(lang, "topic_mfc"),
-                "",
-                f"{t(lang, 'none_services')} {services}.",
-                "",
-                t(lang, "none_help"),
-            ]
-        )
+        return Scored(s.entry, max(0.0, s.score + bonus), s.phrasing, s.precision, s.explained)

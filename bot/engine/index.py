@@ -22,6 +22,9 @@ from bot.kb.model import Entry
 UNKNOWN_WEIGHT = 3.0
 # An unknown verb or adverb ("находится", "чаще") weighs less than an unknown noun.
 MINOR_WEIGHT = 1.0
+# So does an unknown noun naming a person: who is asking ("пенсионерка", "внучок") is context,
+# rarely what the question is about.
+PERSON_WEIGHT = 1.0
 # A verb or adverb the knowledge base knows ("выступить", "использовать") still says little
 # about which entry is meant: in a query it weighs at most this much.
 MINOR_CAP = 1.5
@@ -30,6 +33,10 @@ NUMBER_WEIGHT = 1.0
 # in a query is not a word to explain: "рейтинг 2017" is as much about the rating as "рейтинг".
 YEAR_WEIGHT = 1.0
 FUZZ_SHARE = 0.15
+# Words an entry does not explain pull its score down less when the query already says much
+# about it: past this much explained weight (about two specific words), what else a long,
+# chatty message says ("меня сократили на заводе, мне 58 лет") counts for less and less.
+STRONG_EVIDENCE = 5.0
 VOCAB_CREDIT = 0.5
 # The weights above are for a knowledge base of tens of entries. In a larger one a known word's
 # IDF grows (log(1 + n / df)) while these would not, and words the knowledge base has never
@@ -56,6 +63,7 @@ class Scored:
     score: float
     phrasing: str
     precision: float  # the share of the query's weight this entry's words explain
+    explained: float = 0.0  # that weight itself: how much the query says about this entry
 
 
 def is_year(token: str) -> bool:
@@ -111,26 +119,49 @@ class Index:
     def vocabulary(self) -> frozenset[str]:
         return frozenset(self.idf)
 
-    def weight(self, token: str, minor: frozenset[str] = frozenset()) -> float:
+    def is_rare(self, token: str) -> bool:
+        """Whether a known word names at most two entries ("опередить", not "получить")."""
+        return self.idf.get(token, 0.0) >= math.log(1 + len(self.entries) / 2)
+
+    def weight(
+        self, token: str, minor: frozenset[str] = frozenset(), persons: frozenset[str] = frozenset()
+    ) -> float:
         """A query word's weight: its IDF if known, less for verbs and adverbs."""
         w = self.idf.get(token)
         if w is not None:
             return min(w, MINOR_CAP * self.scale) if token in minor else w
         if token.isdigit():
             return NUMBER_WEIGHT * self.scale
-        return (MINOR_WEIGHT if token in minor else UNKNOWN_WEIGHT) * self.scale
+        if token in minor:
+            return MINOR_WEIGHT * self.scale
+        if token in persons:
+            return PERSON_WEIGHT * self.scale
+        return UNKNOWN_WEIGHT * self.scale
 
     def score(
-        self, tokens: Sequence[str], minor: frozenset[str] = frozenset(), min_precision: float = 0.0
+        self,
+        tokens: Sequence[str],
+        minor: frozenset[str] = frozenset(),
+        min_precision: float = 0.0,
+        persons: frozenset[str] = frozenset(),
     ) -> list[Scored]:
         """Entries sharing a word with the query, best first; only those whose vocabulary
         explains at least `min_precision` of the query's weight."""
         query = frozenset(tokens)
-        weights = {t: self.weight(t, minor) for t in query if not is_year(t)}
+        weights = {t: self.weight(t, minor, persons) for t in query if not is_year(t)}
         total = sum(weights.values())
         if total <= 0:
             return []
-        if sum(w for t, w in weights.items() if t in self.idf) < min_precision * total:
+        strong = STRONG_EVIDENCE * self.scale
+
+        def effective_total(explained: float) -> float:
+            unexplained = total - explained
+            if explained > strong:
+                unexplained *= strong / explained
+            return explained + unexplained
+
+        known = sum(w for t, w in weights.items() if t in self.idf)
+        if known < min_precision * effective_total(known):
             return []  # the words no entry knows are too much of the query for any entry
         query_text = " ".join(sorted(query))
         candidates: set[int] = set()
@@ -148,7 +179,8 @@ class Index:
             if in_vocab is None:
                 vocab = self.entry_vocab[entry_idx]
                 in_vocab = explained[entry_idx] = sum(w for t, w in weights.items() if t in vocab)
-            if in_vocab / total < min_precision:
+            entry_total = effective_total(in_vocab)
+            if in_vocab / entry_total < min_precision:
                 continue
             in_phrasing = matched_idf = 0.0
             for t in query & phrasing.tokens:
@@ -160,7 +192,7 @@ class Index:
                 in_phrasing += weights.get(t, 0.0)
             # Words this phrasing has count fully; words only other phrasings of the entry have
             # count in part, so that a question may combine two phrasings of one entry.
-            precision = (in_phrasing + VOCAB_CREDIT * (in_vocab - in_phrasing)) / total
+            precision = (in_phrasing + VOCAB_CREDIT * (in_vocab - in_phrasing)) / entry_total
             recall = matched_idf / phrasing.weight
             if precision <= 0 or recall <= 0:
                 continue
@@ -173,6 +205,6 @@ class Index:
             score = min(by_words + FUZZ_SHARE * ratio * precision, 1.0)
             if current is None or score > current.score:
                 best[entry_idx] = Scored(
-                    self.entries[entry_idx], score, phrasing.text, in_vocab / total
+                    self.entries[entry_idx], score, phrasing.text, in_vocab / entry_total, in_vocab
                 )
         return sorted(best.values(), key=lambda s: s.score, reverse=True)

@@ -17,7 +17,18 @@ import pymorphy3
 import Stemmer
 from rapidfuzz import fuzz, process
 
-from bot.engine.lexicon import MINOR_EN, STOPWORDS, SYNONYMS
+from bot.engine.lexicon import (
+    CONTEXT_PERSONS,
+    KEPT_AS_TYPED,
+    MINISTRY,
+    MINISTRY_ABBREVIATIONS,
+    MINOR_EN,
+    RATING_CONTEXT,
+    SPELLINGS,
+    STOPWORDS,
+    SYNONYMS,
+)
+from bot.engine.translit import readings, to_cyrillic
 
 _QWERTY = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`"
 _YCUKEN = "йцукенгшщзхъфывапролджэячсмитьбюё"
@@ -27,6 +38,9 @@ _TO_LATIN = str.maketrans(_YCUKEN, _QWERTY)
 _WORD_RE = re.compile(r"[a-zа-я]+|\d+|%")
 _CYRILLIC_RE = re.compile(r"[а-я]")
 _LATIN_RE = re.compile(r"[a-z]")
+_LATIN_WORD_RE = re.compile(r"[a-z']+")
+# Words this short say little about the language: "do", "na", "i" read as both.
+_TELLING_LENGTH = 3
 # Only this much of a message is matched: questions are short, and a 5,000-character paste
 # must not cost more than a question does.
 MAX_CHARS = 400
@@ -55,6 +69,14 @@ _MINOR_POS = frozenset(
 )
 
 
+MINOR, VERB, PERSON, NOUN = "minor", "verb", "person", "noun"
+# Of the minor parts of speech, those that never name a subject: a question whose only words in
+# common with an entry are of these ("что посмотреть", "как записаться") is not about it.
+_VERB_POS = frozenset(
+    {"VERB", "INFN", "GRND", "PRTF", "PRTS", "ADVB", "PRED", "PRCL", "CONJ", "PREP", "NPRO", "INTJ"}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Normalized:
     """A query reduced to canonical tokens."""
@@ -64,6 +86,11 @@ class Normalized:
     layout_fixed: bool
     corrected: tuple[tuple[str, str], ...] = ()  # (typed, understood) pairs
     minor: frozenset[str] = frozenset()  # tokens of verbs, adverbs and other function words
+    lemmas: tuple[str, ...] = ()  # every word's lemma before synonyms ("седьмой", "десятка")
+    transliterated: bool = False  # Russian typed in Latin letters, read back in Cyrillic
+    persons: frozenset[str] = frozenset()  # who asks or for whom: "пенсионерка", "внучок"
+    nouns: frozenset[str] = frozenset()  # other Russian dictionary nouns: "жизнь", "фильм"
+    verbs: frozenset[str] = frozenset()  # verbs, adverbs, pronouns: words that name no subject
 
 
 class Normalizer:
@@ -86,13 +113,15 @@ class Normalizer:
                         self.synonyms.setdefault((lemma,), concept)
                 elif words:
                     self.synonyms[tuple(self._lemma(w) for w in words)] = concept
-        self.stopwords = frozenset(self.canonical(split_words(" ".join(STOPWORDS))))
+        # Each stopword on its own: read together, neighbours would form synonym phrases.
+        self.stopwords = frozenset(t for w in STOPWORDS for t in self.canonical(split_words(w)))
         # Lemmas that synonyms turn into a concept are known words ("билет" of "охотничий билет").
         self._synonym_lemmas = frozenset(t for key in self.synonyms for t in key)
         self.vocabulary: frozenset[str] = frozenset()
         self._known_words: frozenset[str] = self.stopwords | self._synonym_lemmas
         self._correction_choices: list[str] = []
         self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
+        self._cyrillic = lru_cache(maxsize=50_000)(self._cyrillic_uncached)
 
     # -- words -----------------------------------------------------------------------------
     def _lemma(self, word: str) -> str:
@@ -100,29 +129,40 @@ class Normalizer:
 
     def _all_lemmas(self, word: str) -> set[str]:
         lemmas = {self._lemma(word)}
+        if word in KEPT_AS_TYPED or word in SPELLINGS:
+            return lemmas
         if _CYRILLIC_RE.search(word) and self._morph.word_is_known(word):
             for parse in self._morph.parse(word):
                 lemma = parse.normal_form.replace("ё", "е")
                 lemmas.add(lemma[:-2] if lemma.endswith(("ться", "тись", "чься")) else lemma)
         return lemmas
 
-    def _analyse_uncached(self, word: str) -> tuple[str, bool]:
-        """(lemma, whether the word is a verb, adverb or other function word)."""
-        if word.isdigit() or word == "%":
-            return word, False
+    def _analyse_uncached(self, word: str) -> tuple[str, str]:
+        """(lemma, its kind): MINOR for verbs, adverbs and other function words, PERSON for
+        the people who set a question's scene ("пенсионерка", "внучок"), NOUN for other
+        dictionary nouns, "" for anything else (numbers, English words, unknown words)."""
+        word = SPELLINGS.get(word, word)
+        if word.isdigit() or word == "%" or word in KEPT_AS_TYPED:
+            return word, ""
         if _CYRILLIC_RE.search(word):
             if not self._morph.word_is_known(word):
                 # pymorphy3 guesses odd lemmas for words it lacks ("учетку" -> "учеткать");
                 # a stemmer reduces every form of such a word to the same stem.
-                return self._stem_ru.stemWord(word), False
+                return self._stem_ru.stemWord(word), ""
             parse = self._morph.parse(word)[0]
             lemma = parse.normal_form.replace("ё", "е")
             # Reflexive and plain verbs are one concept: "зарегистрироваться" ~ "зарегистрировать".
             if lemma.endswith(("ться", "тись", "чься")):
                 lemma = lemma[:-2]
-            return lemma, parse.tag.POS in _MINOR_POS
+            if parse.tag.POS in _VERB_POS:
+                return lemma, VERB
+            if parse.tag.POS in _MINOR_POS:
+                return lemma, MINOR
+            if parse.tag.POS == "NOUN":
+                return lemma, PERSON if lemma in CONTEXT_PERSONS else NOUN
+            return lemma, ""
         stem = self._stem_en.stemWord(word)
-        return stem, stem in self._minor_en
+        return stem, VERB if stem in self._minor_en else ""
 
     def canonical(self, words: Iterable[str]) -> list[str]:
         """Lemmatise words and map synonym phrases (longest first) to their concept."""
@@ -164,6 +204,7 @@ class Normalizer:
             if len(t) >= 3 and t.isalpha()
         )
         self._correct.cache_clear()
+        self._cyrillic.cache_clear()
 
     def _known(self, token: str) -> bool:
         return token in self._known_words or token.isdigit() or token == "%"
@@ -194,8 +235,49 @@ class Normalizer:
         return found[0] if found else None
 
     # -- the whole query -------------------------------------------------------------------------
+    def _is_russian(self, word: str) -> bool:
+        return self._morph.word_is_known(word) or self._known(self._lemma(word))
+
+    def _cyrillic_uncached(self, word: str) -> str | None:
+        return to_cyrillic(word, self._is_russian)
+
+    def _is_english(self, word: str) -> bool:
+        return self._known(self._stem_en.stemWord(word)) or word in self._minor_en
+
+    def _transliterated(self, text: str) -> str | None:
+        """The text read as Russian typed in Latin letters, if that reads better than English.
+
+        Only for text with no Cyrillic in it; words of fewer than three letters do not vote.
+        English words the knowledge base knows count against it ("do", "get" and "inn" read as
+        Russian too).
+        """
+        if _CYRILLIC_RE.search(text):
+            return None
+        words = _LATIN_WORD_RE.findall(text)
+        telling = [w for w in words if len(w.strip("'")) >= _TELLING_LENGTH]
+        if not telling:
+            return None
+        russian = sum(self._cyrillic(w) is not None for w in telling)
+        english = sum(self._is_english(w) for w in telling)
+        # Most telling words must read as Russian, and clearly more than read as English.
+        if 3 * russian < 2 * len(telling) or russian < english + (2 if english else 1):
+            return None
+
+        def cyrillic(match: re.Match[str]) -> str:
+            word = match.group()
+            found = self._cyrillic(word)
+            if found is None:
+                options = readings(word)
+                found = options[0] if options else word
+            return found
+
+        return _LATIN_WORD_RE.sub(cyrillic, text)
+
     def normalize(self, text: str) -> Normalized:
         text = text[:MAX_CHARS].lower().replace("ё", "е")
+        russian = self._transliterated(text)
+        if russian is not None:
+            text = russian
         layout_fixed = False
         words: list[tuple[str, str]] = []  # (word as typed, lemma)
         for chunk in text.split():
@@ -207,6 +289,11 @@ class Normalizer:
                     if alt and self._familiarity(alt) > self._familiarity(chosen):
                         chosen, layout_fixed = alt, True
             words.extend(chosen)
+        if any(lemma in RATING_CONTEXT for _, lemma in words):
+            words = [
+                (word, MINISTRY if word in MINISTRY_ABBREVIATIONS else lemma)
+                for word, lemma in words
+            ]
         corrected: list[tuple[str, str]] = []
         fixed: list[str] = []
         for word, lemma in words:
@@ -218,8 +305,23 @@ class Normalizer:
             fixed.append(lemma)
         tokens = self._map_synonyms(fixed)
         lemmas = [lemma for _, lemma in words]
-        minor = frozenset(lemma for word, lemma in words if self._analyse(word)[1])
-        return Normalized(tuple(tokens), _language(lemmas), layout_fixed, tuple(corrected), minor)
+        kinds: dict[str, set[str]] = {MINOR: set(), VERB: set(), PERSON: set(), NOUN: set()}
+        for word, lemma in words:
+            kind = self._analyse(word)[1]
+            if kind:
+                kinds[kind].add(lemma)
+        return Normalized(
+            tuple(tokens),
+            _language(lemmas),
+            layout_fixed,
+            tuple(corrected),
+            frozenset(kinds[MINOR] | kinds[VERB]),
+            tuple(fixed),
+            russian is not None,
+            frozenset(kinds[PERSON]),
+            frozenset(kinds[NOUN]),
+            frozenset(kinds[VERB]),
+        )
 
     def _lemmas_of(self, chunk: str) -> list[tuple[str, str]]:
         return [(w, self._lemma(w)) for w in _WORD_RE.findall(chunk)]

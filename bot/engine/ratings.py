@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.engine.intents import PlaceClaim
 from bot.engine.slots import DEFAULT_REGION, Slots
 from bot.kb.model import Citation, KnowledgeBase, Placement, RatingYear
 
@@ -25,6 +26,17 @@ def _ordinal(n: int, lang: str) -> str:
         return f"{n}-е"
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def _places_ru(n: int) -> str:
+    """'1 место', '3 места', '13 мест'."""
+    if n % 10 == 1 and n % 100 != 11:
+        word = "место"
+    elif n % 10 in (2, 3, 4) and not 12 <= n % 100 <= 14:
+        word = "места"
+    else:
+        word = "мест"
+    return f"{n} {word}"
 
 
 def _score(p: Placement, year: RatingYear, lang: str) -> str:
@@ -88,7 +100,18 @@ class RatingAnswers:
             )
         return f"Our sources give no rating places for {year}. {self._known_years(lang)}"
 
-    def compose(self, topic: str, slots: Slots, lang: str) -> Composed:
+    def compose(
+        self, topic: str, slots: Slots, lang: str, claim: PlaceClaim | None = None
+    ) -> Composed:
+        composed = self._compose(topic, slots, lang)
+        if claim is None or topic != "rating":
+            return composed
+        regions = [r for r in slots.regions if r != DEFAULT_REGION]
+        region = regions[0] if len(regions) == 1 else DEFAULT_REGION
+        verdict = self.verdict(claim, region, slots.year, lang)
+        return Composed(composed.title, f"{verdict}\n\n{composed.body}", composed.citations)
+
+    def _compose(self, topic: str, slots: Slots, lang: str) -> Composed:
         regions = tuple(r for r in slots.regions if r != DEFAULT_REGION)
         if slots.year is not None and self.kb.rating_year(slots.year) is None:
             return Composed(
@@ -222,6 +245,8 @@ class RatingAnswers:
         ru = lang == "ru"
         years = [y for y in self.years if year is None or y.year == year]
         lines = []
+        if len(regions) == 1:
+            lines += [self.comparison(regions[0], year, lang), ""]
         for region in (DEFAULT_REGION, *regions):
             lines.append(f"{self._name(region, lang)}:")
             for y in years:
@@ -245,6 +270,95 @@ class RatingAnswers:
                 else '"No data" means our sources give no place for that year.'
             )
         return Composed(title, "\n".join(lines), self._cites(years, regions))
+
+    def comparison(self, region: str, year: int | None, lang: str) -> str:
+        """Which of Smolensk oblast and `region` stood higher, in `year` or the latest year
+        the sources place both (an unordered "places 1–9" counts where it settles it)."""
+        ru = lang == "ru"
+        own_name, other_name = self._name(DEFAULT_REGION, lang), self._name(region, lang)
+        candidates = [y for y in self.years if year is None or y.year == year]
+        for y in reversed(candidates):
+            own, other = y.placement(DEFAULT_REGION), y.placement(region)
+            if own is None or other is None or own.place is None:
+                continue
+            lo, hi = (other.place, other.place) if other.place else other.place_range or (0, 0)
+            if not lo:
+                continue
+            if hi < own.place:
+                higher, lower, gap = other_name, own_name, own.place - hi
+            elif lo > own.place:
+                higher, lower, gap = own_name, other_name, lo - own.place
+            else:
+                continue
+            exact = other.place is not None
+            places = (
+                f"{own_name} — {format_place(own, y, lang)}, "
+                f"{other_name} — {format_place(other, y, lang)}"
+            )
+            if ru:
+                ahead = f"{higher} выше" + (f" на {_places_ru(gap)}" if exact else "")
+                return f"В {y.year} году: {places}. {ahead}."
+            ahead = f"{higher} ranked higher" + (f", by {gap} places" if exact else "")
+            return f"In {y.year}: {places}. {ahead} than {lower}."
+        if ru:
+            return (
+                f"В наших источниках нет года, за который известны места и {own_name}, "
+                f"и {other_name}" + (f" (за {year} год)." if year else ".")
+            )
+        return f"Our sources give no year with places for both {own_name} and {other_name}" + (
+            f" (for {year})." if year else "."
+        )
+
+    def verdict(self, claim: PlaceClaim, region: str, year: int | None, lang: str) -> str:
+        """Whether the place a message claims is right: for the year it names, else the latest
+        year, saying in which year it did hold if that was another."""
+        ru = lang == "ru"
+        name = self._name(region, lang)
+        placed = [(y, y.placement(region)) for y in self.years]
+        known = [(y, p) for y, p in placed if p is not None and p.place is not None]
+        claimed = (
+            (f"в топ-{claim.place}" if ru else f"in the top {claim.place}")
+            if claim.within
+            else (f"{_ordinal(claim.place, lang)} " + ("место" if ru else "place"))
+        )
+        if year is not None:
+            match = [(y, p) for y, p in known if y.year == year]
+            if not match:
+                return (
+                    f"Проверить нельзя: места за {year} год в наших источниках нет."
+                    if ru
+                    else f"That cannot be checked: our sources give no place for {year}."
+                )
+            known = match
+        if not known:
+            return (
+                f"Проверить нельзя: места {name} в наших источниках нет."
+                if ru
+                else f"That cannot be checked: our sources give no place for {name}."
+            )
+        latest_year, latest = known[-1]
+        actual = format_place(latest, latest_year, lang)
+        if claim.holds(latest.place or 0):
+            return (
+                f"Да, верно: в {latest_year.year} году {name} — {actual}."
+                if ru
+                else f"Yes, that is right: in {latest_year.year} {name} took {actual}."
+            )
+        held = [y.year for y, p in known if claim.holds(p.place or 0)]
+        if held:
+            years = ", ".join(map(str, held))
+            return (
+                f"Так было в {years} году, но по последним данным ({latest_year.year}) "
+                f"{name} — {actual}."
+                if ru
+                else f"That was so in {years}; in the latest data ({latest_year.year}) "
+                f"{name} took {actual}."
+            )
+        return (
+            f"Нет: в {latest_year.year} году {name} — {actual}, а не {claimed}."
+            if ru
+            else f"No: in {latest_year.year} {name} took {actual}, not {claimed}."
+        )
 
     def unknown_region(self, lang: str) -> Composed:
         ru = lang == "ru"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from bot.engine.answer import Answer, SourceRef
+from bot.engine.model import Answer, SourceRef
 from bot.i18n import t
 
 # The date of a citation whose source gives none; said so rather than guessed.
@@ -28,18 +28,33 @@ def citation(s: SourceRef, lang: str) -> str:
     return f"{line}; {s.url}" if s.url else line
 
 
+def short_source(s: SourceRef) -> str:
+    """Publisher and year: what a link to the source says ("Смоленская газета, 2017")."""
+    year = next(
+        (d[:4] for d in (s.published, s.date) if d and d[:4].isdigit()),
+        None,
+    )
+    return f"{s.publisher}, {year}" if year else s.publisher
+
+
 def _sources_plain(answer: Answer) -> str:
     lang = answer.lang
-    if len(answer.sources) == 1:
-        return f"{t(lang, 'source')}: {citation(answer.sources[0], lang)}"
-    lines = [f"{t(lang, 'sources')}:"] + [f"• {citation(s, lang)}" for s in answer.sources]
-    return "\n".join(lines)
+    label = t(lang, "source" if len(answer.sources) == 1 else "sources")
+    lines = [f"{short_source(s)} — {s.url}" if s.url else short_source(s) for s in answer.sources]
+    if len(lines) == 1:
+        return f"{label}: {lines[0]}"
+    return "\n".join([f"{label}:", *(f"• {line}" for line in lines)])
 
 
 def render_plain(answer: Answer) -> str:
+    """The answer for the terminal: the first screen, then what Telegram puts behind buttons."""
+    lang = answer.lang
     parts = [p for p in (answer.title, answer.body) if p]
+    parts += [
+        f"{t(lang, 'section_' + name)}:\n{answer.sections[name]}" for name in answer.follow_ups
+    ]
     if answer.portal:
-        parts.append(f"{t(answer.lang, 'portal')}: {answer.portal}")
+        parts.append(f"{t(lang, 'portal')}: {answer.portal}")
     if answer.sources:
         parts.append(_sources_plain(answer))
     return "\n\n".join(parts)
@@ -50,12 +65,16 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _source_html(s: SourceRef, lang: str) -> str:
-    # Plain text with the link in it, so that it can be copied as it is; clients link the URL.
-    return escape(citation(s, lang))
+def _link(s: SourceRef, lang: str) -> str:
+    text = escape(short_source(s))
+    if not s.url:
+        return text
+    return f'<a href="{html.escape(s.url, quote=True)}">{text}</a>'
 
 
 def render_html(answer: Answer) -> str:
+    """The first screen for Telegram: title, body, link to apply, and the sources folded into
+    an expandable quote as short links (the full citation lines are in /facts and inline)."""
     lang = answer.lang
     parts = []
     if answer.title:
@@ -68,13 +87,25 @@ def render_html(answer: Answer) -> str:
             f"{escape(answer.portal)}</a>"
         )
     if answer.sources:
-        if len(answer.sources) == 1:
-            parts.append(f"<i>{t(lang, 'source')}:</i> {_source_html(answer.sources[0], lang)}")
-        else:
-            lines = [f"<i>{t(lang, 'sources')}:</i>"]
-            lines += [f"• {_source_html(s, lang)}" for s in answer.sources]
-            parts.append("\n".join(lines))
+        label = t(lang, "source" if len(answer.sources) == 1 else "sources")
+        links = "; ".join(_link(s, lang) for s in answer.sources)
+        parts.append(f"<blockquote expandable>{label}: {links}</blockquote>")
     return "\n\n".join(parts)
+
+
+def section_html(answer: Answer, section: str) -> str:
+    """One section of a card behind its button: the card's title, the section, its sources."""
+    lang = answer.lang
+    part = Answer(
+        answer.query,
+        answer.status,
+        lang,
+        title=f"{answer.title}: {t(lang, 'section_' + section)}",
+        body=answer.sections[section],
+        topic=answer.topic,
+        sources=answer.sources,
+    )
+    return render_html(part)
 
 
 TELEGRAM_LIMIT = 4096

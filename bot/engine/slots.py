@@ -13,6 +13,12 @@ _REGION_WORDS = frozenset({"область", "республика", "округ
 # Lemma endings of Russian region adjectives ("курский", "тверской", "ненецкий").
 _ADJECTIVE_ENDINGS = ("ский", "цкий", "ской")
 DEFAULT_REGION = "smolensk"
+# "в 17 году" is 2017; "мне 72 года" is an age.
+_YEAR_PREPOSITIONS = frozenset({"в", "во", "за", "на", "к", "с", "до", "по", "от"})
+# What follows a number that counts money, people or things rather than naming a year.
+_UNITS = frozenset(
+    {"рубль", "руб", "р", "тысяча", "процент", "житель", "услуга", "место", "лет", "штука"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +54,12 @@ class SlotReader:
             token = tokens[i]
             if token.isdigit():
                 value = int(token)
-                if len(token) == 2 and i + 1 < len(tokens) and tokens[i + 1] == "год":
-                    value += 2000  # "в 17 году"
+                following = tokens[i + 1] if i + 1 < len(tokens) else ""
+                before = tokens[i - 1] if i > 0 else ""
+                if len(token) == 2 and following == "год" and before in _YEAR_PREPOSITIONS:
+                    value += 2000  # "в 17 году", but not "мне 72 года"
+                if following in _UNITS:
+                    value = 0  # "2000 рублей", "1500 человек": an amount, not a year
                 if MIN_YEAR <= value <= MAX_YEAR and year is None:
                     year = value
                 i += 1

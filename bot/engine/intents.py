@@ -1,0 +1,109 @@
+"""What a message does besides naming a topic: small talk, and a place in the rating it claims.
+
+Read from a normalised message's lemmas and tokens; no knowledge base needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Small-talk concepts (the lexicon maps "привет", "добрый день", "hello" ... onto them), by
+# what the bot answers first: a greeting, "you are welcome", or what it can do.
+GREETING, THANKS, HELP = "приветствие", "благодарность", "помощь"
+SMALL_TALK = (GREETING, THANKS, HELP)
+
+_ORDINALS = {
+    "первый": 1,
+    "второй": 2,
+    "третий": 3,
+    "четвертый": 4,
+    "пятый": 5,
+    "шестой": 6,
+    "седьмой": 7,
+    "восьмой": 8,
+    "девятый": 9,
+    "десятый": 10,
+    "одиннадцатый": 11,
+    "двенадцатый": 12,
+    "тринадцатый": 13,
+    "четырнадцатый": 14,
+    "пятнадцатый": 15,
+    "шестнадцатый": 16,
+    "семнадцатый": 17,
+    "восемнадцатый": 18,
+    "девятнадцатый": 19,
+    "двадцатый": 20,
+    "тридцатый": 30,
+    "сороковой": 40,
+    "пятидесятый": 50,
+    "шестидесятый": 60,
+    "семидесятый": 70,
+    "восьмидесятый": 80,
+    "девяностый": 90,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
+# "двадцать третий": the tens come as a cardinal before the ordinal.
+_TENS = {
+    "двадцать": 20,
+    "тридцать": 30,
+    "сорок": 40,
+    "пятьдесят": 50,
+    "шестьдесят": 60,
+    "семьдесят": 70,
+    "восемьдесят": 80,
+}
+# "в десятке" (in the top ten), "в первой пятерке", "top 5".
+_GROUPS = {"тройка": 3, "пятерка": 5, "десятка": 10, "двадцатка": 20, "десяток": 10}
+_TOP = ("топ", "top")
+# What may follow a number that is a place: "5 место", "5-е", "5-м", "5th".
+_PLACE_AFTER = frozenset(
+    {"место", "строчка", "позиция", "е", "м", "й", "ом", "ое", "th", "st", "nd", "rd", "place"}
+)
+MAX_PLACE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceClaim:
+    """A place the message states: "седьмыми" is 7; "в десятке" is at most 10 (`within`)."""
+
+    place: int
+    within: bool = False
+
+    def holds(self, place: int) -> bool:
+        return place <= self.place if self.within else place == self.place
+
+
+def small_talk(tokens: Sequence[str]) -> tuple[str, ...]:
+    """The small-talk concepts in a message, in the order of SMALL_TALK."""
+    present = set(tokens)
+    return tuple(kind for kind in SMALL_TALK if kind in present)
+
+
+def claimed_place(lemmas: Sequence[str], nouns: frozenset[str] = frozenset()) -> PlaceClaim | None:
+    """The place in the rating a message states, if any ("на 5 месте", "седьмыми", "в десятке").
+
+    Read from the message's lemmas before synonyms ("десятка", not the concept "топ"). An
+    ordinal before another noun counts something else ("на второго ребенка").
+    """
+    for i, lemma in enumerate(lemmas):
+        following = lemmas[i + 1] if i + 1 < len(lemmas) else ""
+        if lemma in _GROUPS:
+            return PlaceClaim(_GROUPS[lemma], within=True)
+        if lemma in _TOP and following.isdigit() and 0 < int(following) <= MAX_PLACE:
+            return PlaceClaim(int(following), within=True)
+        if lemma in _ORDINALS and not (following in nouns and following not in _PLACE_AFTER):
+            tens = _TENS.get(lemmas[i - 1], 0) if i > 0 else 0
+            return PlaceClaim(tens + _ORDINALS[lemma])
+        if lemma.isdigit() and 0 < int(lemma) <= MAX_PLACE and following in _PLACE_AFTER:
+            return PlaceClaim(int(lemma))
+    return None
