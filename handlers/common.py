@@ -5,13 +5,12 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.app import BotServices, Context
-from bot.engine.answer import ANSWER, CLARIFY, NONE, Answer
+from bot.engine.compose import HELP_TOPIC
+from bot.engine.model import ANSWER, NONE, Answer
 from bot.engine.render import render_html, render_plain, split_message
 from bot.i18n import t
 
 MAX_CALLBACK_BYTES = 64
-# The card sections offered as follow-up buttons under a service answer.
-FOLLOW_UPS = ("documents", "fee", "time_limit", "in_person")
 
 
 def services(context: Context) -> BotServices:
@@ -49,7 +48,8 @@ async def user_language(update: Update, context: Context) -> str:
 def answer_keyboard(
     answer: Answer, question_id: int | None, operators: bool = False
 ) -> InlineKeyboardMarkup | None:
-    """Clarify titles, card follow-ups, the portal, votes; "ask an operator" after a none."""
+    """Clarify titles or menu items, card follow-ups, the portal, votes; "ask an operator"
+    after a none."""
     lang = answer.lang
     rows: list[list[InlineKeyboardButton]] = []
     if answer.status == NONE and operators and question_id:
@@ -60,22 +60,21 @@ def answer_keyboard(
                 )
             ]
         )
-    if answer.status == CLARIFY:
-        rows += [
-            [InlineKeyboardButton(s.title, callback_data=callback("t", question_id or 0, s.topic))]
-            for s in answer.suggestions
-        ]
-    if answer.status == ANSWER and answer.sections and answer.topic:
+    rows += [
+        [InlineKeyboardButton(s.title, callback_data=callback("t", question_id or 0, s.topic))]
+        for s in answer.suggestions
+    ]
+    if answer.status == ANSWER and answer.topic:
         buttons = [
             InlineKeyboardButton(
                 t(lang, f"section_{name}"), callback_data=callback("x", answer.topic, name)
             )
-            for name in FOLLOW_UPS
+            for name in answer.follow_ups
         ]
-        rows += [buttons[:2], buttons[2:]]
+        rows += [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     if answer.portal:
         rows.append([InlineKeyboardButton(t(lang, "portal_button"), url=answer.portal)])
-    if answer.status == ANSWER and question_id:
+    if answer.status == ANSWER and question_id and not answer.suggestions:
         rows.append(
             [
                 InlineKeyboardButton(
@@ -87,6 +86,25 @@ def answer_keyboard(
             ]
         )
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def menu_keyboard(update: Update, context: Context, lang: str) -> InlineKeyboardMarkup:
+    """The start menu: the rating, the Gosuslugi figures, the services, the news."""
+    user = update.effective_user
+    subscribed = bool(user) and await services(context).storage.is_subscribed(user.id)
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(t(lang, "menu_rank"), callback_data=callback("m", "rank"))],
+            [InlineKeyboardButton(t(lang, "menu_share"), callback_data=callback("m", "share"))],
+            [InlineKeyboardButton(t(lang, "menu_services"), callback_data=callback("m", "svc"))],
+            [
+                InlineKeyboardButton(
+                    t(lang, "menu_unsubscribe" if subscribed else "menu_subscribe"),
+                    callback_data=callback("m", "unsub" if subscribed else "sub"),
+                )
+            ],
+        ]
+    )
 
 
 async def send_html(
@@ -123,5 +141,11 @@ async def log_and_send(
         chat_id=chat.id if chat else None,
         answer=render_plain(answer),
     )
+    if answer.topic == HELP_TOPIC:
+        # Small talk gets what the bot can do, with the start menu under it.
+        await send_html(
+            message, render_html(answer), await menu_keyboard(update, context, answer.lang)
+        )
+        return
     operators = services(context).settings.operators_chat_id is not None
     await send_answer(message, answer, question_id, operators)

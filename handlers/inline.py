@@ -9,7 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, InlineQueryHandler
 
 from bot.app import Context
-from bot.engine.answer import ANSWER, CLARIFY, Answer
+from bot.engine.model import ANSWER, CLARIFY, Answer
 from bot.engine.render import render_html, split_message
 from bot.facts import Fact, fact_html, key_facts
 from handlers.common import services

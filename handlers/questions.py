@@ -72,7 +72,7 @@ async def clarify_pick(update: Update, context: Context) -> None:
     parts = query.data.split(":")
     engine = services(context).engine
     topic = parts[2] if len(parts) == 3 else ""
-    if not any(e.id == topic for e in engine.kb.entries):
+    if not engine.knows_topic(topic):
         await query.answer(t(lang, "stale"))
         return
     await query.answer()

@@ -1,39 +1,20 @@
-"""/services: the service cards as buttons, each card with follow-ups (documents, fee, ...)."""
+"""/services: the categories, then a category's cards, each card with its follow-up sections."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.app import Context
-from bot.engine.answer import Answer
-from bot.engine.render import escape
+from bot.engine.compose import SERVICES_TOPIC
+from bot.engine.render import section_html
 from bot.i18n import t
-from handlers.common import (
-    FOLLOW_UPS,
-    callback,
-    log_and_send,
-    send_html,
-    services,
-    user_language,
-)
-
-
-def service_entries(context: Context) -> list[tuple[str, str, str]]:
-    """(id, Russian title, English title) of every service card."""
-    return [
-        (e.id, e.title.ru, e.title.en)
-        for e in services(context).engine.kb.entries
-        if e.kind == "service"
-    ]
+from handlers.common import log_and_send, send_answer, send_html, services, user_language
 
 
 async def send_service_list(message: Message, context: Context, lang: str) -> None:
-    rows = [
-        [InlineKeyboardButton(en if lang == "en" else ru, callback_data=callback("s", entry_id))]
-        for entry_id, ru, en in service_entries(context)
-    ]
-    await send_html(message, escape(t(lang, "services_intro")), InlineKeyboardMarkup(rows))
+    """The services menu: a button per category (each opens its cards)."""
+    await send_answer(message, services(context).engine.answer_topic(SERVICES_TOPIC, lang), None)
 
 
 async def services_command(update: Update, context: Context) -> None:
@@ -43,26 +24,8 @@ async def services_command(update: Update, context: Context) -> None:
         )
 
 
-def card(answer: Answer, lang: str) -> Answer:
-    """The first screen of a card: summary and steps; the rest is behind follow-up buttons."""
-    body = "\n\n".join(
-        [answer.sections["summary"], f"{t(lang, 'section_steps')}:\n{answer.sections['steps']}"]
-    )
-    return Answer(
-        answer.query,
-        answer.status,
-        lang,
-        title=answer.title,
-        body=body,
-        topic=answer.topic,
-        score=answer.score,
-        sources=answer.sources,
-        sections=answer.sections,
-        portal=answer.portal,
-    )
-
-
 async def open_service(update: Update, context: Context) -> None:
+    """A service card's button (from the lists of earlier versions, still in old chats)."""
     query = update.callback_query
     if query is None or query.data is None:
         return
@@ -73,35 +36,26 @@ async def open_service(update: Update, context: Context) -> None:
         await query.answer(t(lang, "stale"))
         return
     await query.answer()
-    answer = card(engine.answer_topic(entry_id, lang), lang)
     if isinstance(query.message, Message):
+        answer = engine.answer_topic(entry_id, lang)
         await log_and_send(update, context, query.message, answer, f"[{entry_id}]")
 
 
 async def open_section(update: Update, context: Context) -> None:
+    """A follow-up button under an answer: one section of its card (documents, fee, ...)."""
     query = update.callback_query
     if query is None or query.data is None:
         return
     lang = await user_language(update, context)
-    _, entry_id, section = [*query.data.split(":"), "", ""][:3]
+    _, topic, section = [*query.data.split(":"), "", ""][:3]
     engine = services(context).engine
-    entry = next((e for e in engine.kb.entries if e.id == entry_id and e.kind == "service"), None)
-    if entry is None or section not in FOLLOW_UPS:
+    answer = engine.answer_topic(topic, lang) if engine.knows_topic(topic) else None
+    if answer is None or section not in answer.sections:
         await query.answer(t(lang, "stale"))
         return
     await query.answer()
-    full = engine.answer_topic(entry_id, lang)
-    part = Answer(
-        full.query,
-        full.status,
-        lang,
-        title=f"{full.title}: {t(lang, 'section_' + section)}",
-        body=full.sections[section],
-        topic=full.topic,
-        sources=full.sources,
-    )
     if isinstance(query.message, Message):
-        await log_and_send(update, context, query.message, part, f"[{entry_id}: {section}]")
+        await send_html(query.message, section_html(answer, section))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

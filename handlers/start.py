@@ -8,27 +8,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.app import Context
 from bot.engine.render import escape
 from bot.i18n import t
-from handlers.common import callback, send_html, services, user_language
+from handlers.common import callback, menu_keyboard, send_html, services, user_language
 from handlers.facts import send_rank, send_share
 from handlers.services import send_service_list
-
-
-async def menu_keyboard(update: Update, context: Context, lang: str) -> InlineKeyboardMarkup:
-    user = update.effective_user
-    subscribed = bool(user) and await services(context).storage.is_subscribed(user.id)
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(t(lang, "menu_rank"), callback_data=callback("m", "rank"))],
-            [InlineKeyboardButton(t(lang, "menu_share"), callback_data=callback("m", "share"))],
-            [InlineKeyboardButton(t(lang, "menu_services"), callback_data=callback("m", "svc"))],
-            [
-                InlineKeyboardButton(
-                    t(lang, "menu_unsubscribe" if subscribed else "menu_subscribe"),
-                    callback_data=callback("m", "unsub" if subscribed else "sub"),
-                )
-            ],
-        ]
-    )
 
 
 async def start(update: Update, context: Context) -> None:
@@ -43,7 +25,8 @@ async def help_command(update: Update, context: Context) -> None:
     if update.effective_message is None:
         return
     lang = await user_language(update, context)
-    await send_html(update.effective_message, escape(t(lang, "help")))
+    keyboard = await menu_keyboard(update, context, lang)
+    await send_html(update.effective_message, escape(t(lang, "help")), keyboard)
 
 
 async def language(update: Update, context: Context) -> None:

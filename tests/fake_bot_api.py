@@ -66,6 +66,7 @@ MAX_TEXT = 4096
 # A well-formed token the fake answers 401 Unauthorized, as Telegram does for a revoked one.
 REJECTED_TOKEN = "111111111:RejectedRejectedRejectedRejectedRej"
 MAX_CALLBACK_DATA = 64
+MAX_ROW_BUTTONS, MAX_BUTTONS = 8, 100
 
 
 class ApiError(Exception):
@@ -140,6 +141,9 @@ def check_keyboard(markup: Any) -> None:
         return
     if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
         raise ApiError(400, "Bad Request: inline keyboard must be an array of arrays")
+    # Telegram's limits: at most 8 buttons in a row and 100 in a keyboard.
+    if any(len(r) > MAX_ROW_BUTTONS for r in rows) or sum(map(len, rows)) > MAX_BUTTONS:
+        raise ApiError(400, "Bad Request: reply markup is too long")
     for row in rows:
         for button in row:
             if not button.get("text"):

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from bot.engine.answer import Answer, SourceRef
+from bot.engine.model import Answer, SourceRef
 from bot.engine.render import render_html, render_plain
 
-ALLOWED_TAGS = {"b", "i", "a"}
+ALLOWED_TAGS = {"b", "i", "a", "blockquote"}
 
 
 class TagChecker(HTMLParser):
@@ -43,7 +43,7 @@ def test_html_escapes_every_string() -> None:
     )
     html = render_html(answer)
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert 'https://example.org/?a=1&amp;b="2"' in html
+    assert 'href="https://example.org/?a=1&amp;b=&quot;2&quot;"' in html
     check_html(html)
 
 
@@ -54,7 +54,17 @@ def test_real_answers_are_valid_telegram_html(engine) -> None:  # type: ignore[n
 
 def test_plain_text_lists_sources_with_dates(engine) -> None:  # type: ignore[no-untyped-def]
     text = render_plain(engine.ask("Калужская"))
-    assert "Источник" in text and "данные за 2019" in text and "https://" in text
+    assert "Источник" in text and "balthazarkorab.com, 2019 — https://" in text
+
+
+def test_sources_fold_into_an_expandable_quote_of_short_links(engine) -> None:  # type: ignore[no-untyped-def]
+    from tests.fake_bot_api import parse_html
+
+    html = render_html(engine.ask("какое место заняла смоленская область в рейтинге"))
+    quote = html.split("<blockquote expandable>")[1]
+    assert quote.endswith("</blockquote>") and "http" not in parse_html(html)
+    assert '<a href="http://nesluhi.info/' in quote and ">nesluhi.info, 2020</a>" in quote
+    assert "данные за" not in html  # the full citation lines are for /facts and inline cards
 
 
 def test_long_answers_are_split_at_paragraphs_within_telegrams_limit() -> None:

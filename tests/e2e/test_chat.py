@@ -42,7 +42,8 @@ async def test_free_text_answer_cites_its_source_and_can_be_voted_on(bot: FakeBo
     await bot.push_text(RU, "какое место заняла смоленская область в рейтинге")
     (reply,) = await bot.wait_sent(RU["id"])
     text = reply.result["text"]
-    assert "4-е место" in text and "Источник" in text and "данные за 2020" in text
+    assert "4-е место" in text and "Источники:" in text and "nesluhi.info, 2020" in text
+    assert "<blockquote expandable>" in reply.params["text"]
     votes = [c for c in callbacks(reply.result) if c.startswith("v:")]
     assert len(votes) == 2
     await bot.push_callback(RU, reply.result, votes[0])
@@ -60,7 +61,8 @@ async def test_clarify_then_tap_a_title(bot: FakeBotApi) -> None:
     pick = next(b for b in buttons(clarify.result) if b["text"] == "Оформление загранпаспорта")
     await bot.push_callback(RU, clarify.result, pick["callback_data"])
     replies = await bot.wait_sent(RU["id"], 2)
-    assert "6000 ₽" in replies[1].result["text"]
+    assert replies[1].result["text"].startswith("Оформление загранпаспорта")
+    assert "Госпошлина" in {b["text"] for b in buttons(replies[1].result)}
 
 
 async def test_a_new_question_after_a_clarify_is_a_new_question(bot: FakeBotApi) -> None:
@@ -74,18 +76,50 @@ async def test_a_new_question_after_a_clarify_is_a_new_question(bot: FakeBotApi)
 async def test_service_card_and_its_follow_ups(bot: FakeBotApi) -> None:
     await bot.push_text(RU, "/services")
     (listing,) = await bot.wait_sent(RU["id"])
-    hunting = next(
-        b for b in buttons(listing.result) if b["text"] == "Получение охотничьего билета"
-    )
+    hunting = next(b for b in buttons(listing.result) if b["text"] == "Охота и оружие")
     await bot.push_callback(RU, listing.result, hunting["callback_data"])
-    card = (await bot.wait_sent(RU["id"], 2))[1].result
+    category = (await bot.wait_sent(RU["id"], 2))[1].result
+    licence = next(b for b in buttons(category) if b["text"] == "Получение охотничьего билета")
+    await bot.push_callback(RU, category, licence["callback_data"])
+    card = (await bot.wait_sent(RU["id"], 3))[2].result
     assert "Как подать онлайн" in card["text"] and "16" not in card["text"].split("Как подать")[0]
     follow_ups = {b["text"]: b for b in buttons(card)}
     assert {"Документы", "Госпошлина", "Сроки", "Лично и в МФЦ"} <= set(follow_ups)
     assert follow_ups["Открыть Госуслуги"]["url"] == "https://www.gosuslugi.ru"
     await bot.push_callback(RU, card, follow_ups["Сроки"]["callback_data"])
-    section = (await bot.wait_sent(RU["id"], 3))[2].result["text"]
+    section = (await bot.wait_sent(RU["id"], 4))[3].result["text"]
     assert "5 рабочих дней" in section and "Источник" in section
+    assert bot.refused == []
+
+
+async def test_a_question_about_the_fee_leads_with_the_fee(bot: FakeBotApi) -> None:
+    await bot.push_text(RU, "сколько стоит загранпаспорт")
+    (reply,) = await bot.wait_sent(RU["id"])
+    text = reply.result["text"]
+    assert "Госпошлина:" in text and "6000 ₽" in text
+    assert "Госпошлина" not in {b["text"] for b in buttons(reply.result)}  # already shown
+    assert "Документы" in {b["text"] for b in buttons(reply.result)}
+    assert bot.refused == []
+
+
+async def test_small_talk_gets_what_the_bot_can_do_and_the_menu(bot: FakeBotApi) -> None:
+    await bot.push_text(RU, "Добрый день!")
+    await bot.push_text(RU, "спасибо большое")
+    greeting, thanks = await bot.wait_sent(RU["id"], 2)
+    assert greeting.result["text"].startswith("Здравствуйте!")
+    assert thanks.result["text"].startswith("Пожалуйста")
+    for reply in (greeting, thanks):
+        assert "инструкций" in reply.result["text"]
+        assert "📊 Рейтинг" in {b["text"] for b in buttons(reply.result)}
+    assert bot.refused == []
+
+
+async def test_a_bare_category_word_lists_its_services(bot: FakeBotApi) -> None:
+    await bot.push_text(RU, "налоги")
+    (reply,) = await bot.wait_sent(RU["id"])
+    titles = {b["text"] for b in buttons(reply.result)}
+    assert reply.result["text"].startswith("Налоги и имущество")
+    assert {"Уплата имущественных налогов", "Выписка из ЕГРН"} <= titles
     assert bot.refused == []
 
 
