@@ -139,7 +139,7 @@ def test_facts_csv_and_plain(env: dict[str, str]) -> None:
     result = smolbot(env, "facts", "--csv")
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert {"rank-2020-smolensk", "fig-registered-2019"} <= {r["id"] for r in rows}
+    assert {"rank-2020-smolensk", "fig-registered-86"} <= {r["id"] for r in rows}
     assert all(r["source_publisher"] and r["date"] for r in rows)
     plain = smolbot(env, "facts", "--lang", "en").stdout
     assert plain.startswith("Key figures") and "<" not in plain and "Source:" in plain

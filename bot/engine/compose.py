@@ -55,8 +55,17 @@ class Composer:
     ) -> Answer:
         if entry.kind == "rating":
             composed = self.ratings.compose(entry.id, slots, lang, claim)
+            sections = {"places": composed.more} if composed.more else {}
             return self._answer(
-                query, entry, score, lang, composed.title, composed.body, composed.citations
+                query,
+                entry,
+                score,
+                lang,
+                composed.title,
+                composed.body,
+                composed.citations,
+                sections=sections,
+                follow_ups=tuple(sections),
             )
         if entry.kind == "figures":
             body, history, cites = self._figures(entry, slots.year, lang)

@@ -14,6 +14,7 @@ class Composed:
     title: str
     body: str
     citations: tuple[Citation, ...]
+    more: str = ""  # what does not fit a phone screen: every known place of the year
 
 
 def _num(value: float, lang: str) -> str:
@@ -109,7 +110,9 @@ class RatingAnswers:
         regions = [r for r in slots.regions if r != DEFAULT_REGION]
         region = regions[0] if len(regions) == 1 else DEFAULT_REGION
         verdict = self.verdict(claim, region, slots.year, lang)
-        return Composed(composed.title, f"{verdict}\n\n{composed.body}", composed.citations)
+        return Composed(
+            composed.title, f"{verdict}\n\n{composed.body}", composed.citations, composed.more
+        )
 
     def _compose(self, topic: str, slots: Slots, lang: str) -> Composed:
         regions = tuple(r for r in slots.regions if r != DEFAULT_REGION)
@@ -142,12 +145,12 @@ class RatingAnswers:
         latest_year, latest = history[-1]
         ru = lang == "ru"
         place, total = format_place(latest, latest_year, lang), latest_year.regions_total
+        among = (f" среди {total} регионов" if ru else f" of {total} regions") if total else ""
         lines = [
             f"По итогам мониторинга {latest_year.year} года Смоленская область заняла "
-            f"{place} среди {total} регионов."
+            f"{place}{among}."
             if ru
-            else f"In the {latest_year.year} monitoring Smolensk oblast took {place} "
-            f"of {total} regions."
+            else f"In the {latest_year.year} monitoring Smolensk oblast took {place}{among}."
         ]
         lines.append("")
         lines.append("По годам:" if ru else "By year:")
@@ -206,38 +209,67 @@ class RatingAnswers:
         own = y.placement(DEFAULT_REGION)
         if own is not None:
             place, total = format_place(own, y, lang), y.regions_total
+            of = (f" из {total}" if ru else f" of {total}") if total else ""
             lines.append(
-                f"В рейтинге за {year} год Смоленская область — {place} из {total}."
+                f"В рейтинге за {year} год Смоленская область — {place}{of}."
                 if ru
-                else f"In the {year} rating Smolensk oblast took {place} of {total}."
+                else f"In the {year} rating Smolensk oblast took {place}{of}."
             )
+        places = self._places(y, lang)
+        # On the first screen: the top five, the neighbours and the last; all behind a button.
+        shown = [
+            line
+            for p, line in places
+            if p.place_range
+            or (p.place or 0) <= 5
+            or p.region in self.kb.neighbours
+            or p.place == y.regions_total
+        ]
         lines.append("")
         lines.append("Известные места других регионов:" if ru else "Other regions' known places:")
-        # "The nine regions ahead" come without their order: one line for them, not nine.
-        unordered: dict[tuple[int, int], list[str]] = {}
-        for p in y.places:
-            if p.region != DEFAULT_REGION and p.place_range is not None:
-                unordered.setdefault(p.place_range, []).append(self._name(p.region, lang))
-        for p in y.places:
-            if p.region == DEFAULT_REGION:
-                continue
-            if p.place_range is None:
-                lines.append(f"• {self._name(p.region, lang)}: {format_place(p, y, lang)}")
-            elif p.place_range in unordered:
-                (lo, hi), names = p.place_range, ", ".join(unordered.pop(p.place_range))
-                lines.append(
-                    f"• места {lo}–{hi} (порядок не указан): {names}"
-                    if ru
-                    else f"• places {lo}–{hi} (order not given): {names}"
-                )
+        lines += shown
+        if len(shown) < len(places):
+            hidden = len(places) - len(shown)
+            lines.append(
+                f"…и ещё {hidden} в полном списке."
+                if ru
+                else f"…and {hidden} more in the full list."
+            )
         if y.note:
             lines += ["", y.note.get(lang)]
+        more = "\n".join(line for _, line in places) if len(shown) < len(places) else ""
         title = (
             f"Рейтинг электронных госуслуг за {year} год" if ru else f"The {year} e-services rating"
         )
         return Composed(
-            title, "\n".join(lines), self._cites([y], tuple(p.region for p in y.places))
+            title, "\n".join(lines), self._cites([y], tuple(p.region for p in y.places)), more
         )
+
+    def _places(self, y: RatingYear, lang: str) -> list[tuple[Placement, str]]:
+        """Every other region's known place in a year, one line each; "the nine regions
+        ahead" come without their order, so they share one line."""
+        ru = lang == "ru"
+        unordered: dict[tuple[int, int], list[str]] = {}
+        for p in y.places:
+            if p.region != DEFAULT_REGION and p.place_range is not None:
+                unordered.setdefault(p.place_range, []).append(self._name(p.region, lang))
+        lines: list[tuple[Placement, str]] = []
+        for p in y.places:
+            if p.region == DEFAULT_REGION:
+                continue
+            if p.place_range is None:
+                lines.append((p, f"• {self._name(p.region, lang)}: {format_place(p, y, lang)}"))
+            elif p.place_range in unordered:
+                (lo, hi), names = p.place_range, ", ".join(unordered.pop(p.place_range))
+                lines.append(
+                    (
+                        p,
+                        f"• места {lo}–{hi} (порядок не указан): {names}"
+                        if ru
+                        else f"• places {lo}–{hi} (order not given): {names}",
+                    )
+                )
+        return lines
 
     def regions(
         self, regions: tuple[str, ...], year: int | None, lang: str, neighbours: bool = False
