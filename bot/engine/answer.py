@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.engine.compose import ASPECT_SECTIONS, Composer
 from bot.engine.index import Index, Scored, is_year
-from bot.engine.intents import SMALL_TALK, claimed_place, small_talk
+from bot.engine.intents import SMALL_TALK, about_us, claimed_place, small_talk
 from bot.engine.model import CLARIFY, Answer, Suggestion
 from bot.engine.normalize import Normalized, Normalizer, split_words
 from bot.engine.slots import DEFAULT_REGION, SlotReader, Slots
@@ -149,7 +149,8 @@ class Engine:
             return self.compose.help(query, lang, talk)  # "привет", "спасибо большое"
         claim = claimed_place(norm.lemmas, norm.nouns)
         if claim is not None and not PLACE_WORDS & set(content):
-            content.append(PLACE)  # "мы вроде десятые были?" is about a place in the rating
+            # "мы вроде десятые были?" is about a place in the rating: the ordinal says so.
+            content = [t for t in content if t not in claim.words] + [PLACE]
         if all(is_year(t) for t in content):  # nothing but a year and/or a region named
             if slots.year or slots.regions or slots.unknown_region:
                 return self._entry(query, "rating", 1.0, slots, norm, lang)
@@ -170,8 +171,11 @@ class Engine:
             # Only common verbs and adverbs in common ("что посмотреть", "как записаться к
             # психологу"): no word of the question names this entry's subject.
             return self.compose.none(query, lang, top.score)
-        if top.entry.kind == "rating" and any(t in norm.nouns and t not in vocab for t in content):
-            # "рейтинг качества жизни", "рейтинг лучших фильмов": another rating than ours.
+        if top.entry.kind == "rating" and any(
+            t in norm.nouns and t not in self.index.idf for t in content
+        ):
+            # A noun the knowledge base has never seen ("рейтинг качества жизни", "рейтинг
+            # лучших фильмов"): another rating than ours.
             return self.compose.other_rating(query, lang, top.score)
         runner_up = scored[1].score if len(scored) > 1 else 0.0
         confident = top.score >= ANSWER_AT and top.precision >= ANSWER_PRECISION
@@ -216,9 +220,11 @@ class Engine:
         claim = None
         if entry.kind == "rating":
             others = [r for r in slots.regions if r != DEFAULT_REGION]
-            if len(others) == 1 and topic != "rating":
-                entry = self.kb.entry("rating")  # "Брянская нас обогнала?": a comparison
             claim = claimed_place(norm.lemmas, norm.nouns)
+            ours = claim is not None and about_us(norm.lemmas)
+            if (len(others) == 1 or ours) and topic != "rating":
+                # "Брянская нас обогнала?" compares; "мы в десятке?" claims a place of ours.
+                entry = self.kb.entry("rating")
         aspects = tuple(
             dict.fromkeys(ASPECT_SECTIONS[t] for t in norm.tokens if t in ASPECT_SECTIONS)
         )

@@ -78,6 +78,7 @@ class PlaceClaim:
 
     place: int
     within: bool = False
+    words: tuple[str, ...] = ()  # the lemmas that stated it ("десятый"; "5", "место")
 
     def holds(self, place: int) -> bool:
         return place <= self.place if self.within else place == self.place
@@ -89,21 +90,34 @@ def small_talk(tokens: Sequence[str]) -> tuple[str, ...]:
     return tuple(kind for kind in SMALL_TALK if kind in present)
 
 
+# A question that asks who held a place ("кто был вторым") claims nothing.
+_WHO = frozenset({"кто", "who", "which", "какой"})
+# Words that make a place a claim about the region itself: "мы в десятке?", "область на 5 месте".
+_US = frozenset({"мы", "наш", "область", "смоленщина", "смоленский", "we", "our", "us", "smolensk"})
+
+
+def about_us(lemmas: Sequence[str]) -> bool:
+    """Whether a message speaks of the region itself ("мы", "наша область", "Смоленщина")."""
+    return bool(_US & set(lemmas))
+
+
 def claimed_place(lemmas: Sequence[str], nouns: frozenset[str] = frozenset()) -> PlaceClaim | None:
     """The place in the rating a message states, if any ("на 5 месте", "седьмыми", "в десятке").
 
     Read from the message's lemmas before synonyms ("десятка", not the concept "топ"). An
     ordinal before another noun counts something else ("на второго ребенка").
     """
+    if _WHO & set(lemmas):
+        return None
     for i, lemma in enumerate(lemmas):
         following = lemmas[i + 1] if i + 1 < len(lemmas) else ""
         if lemma in _GROUPS:
-            return PlaceClaim(_GROUPS[lemma], within=True)
+            return PlaceClaim(_GROUPS[lemma], within=True, words=(lemma,))
         if lemma in _TOP and following.isdigit() and 0 < int(following) <= MAX_PLACE:
-            return PlaceClaim(int(following), within=True)
+            return PlaceClaim(int(following), within=True, words=(lemma, following))
         if lemma in _ORDINALS and not (following in nouns and following not in _PLACE_AFTER):
             tens = _TENS.get(lemmas[i - 1], 0) if i > 0 else 0
-            return PlaceClaim(tens + _ORDINALS[lemma])
+            return PlaceClaim(tens + _ORDINALS[lemma], words=(lemma,))
         if lemma.isdigit() and 0 < int(lemma) <= MAX_PLACE and following in _PLACE_AFTER:
-            return PlaceClaim(int(lemma))
+            return PlaceClaim(int(lemma), words=(lemma,))
     return None

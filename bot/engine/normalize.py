@@ -212,7 +212,9 @@ class Normalizer:
     def _familiarity(self, words: list[tuple[str, str]]) -> float:
         """How many words are known; a likely typo of a known word counts half."""
         return sum(
-            1.0 if self._known(lemma) else 0.5 if self._correct(lemma) else 0.0
+            # A single letter ("в" typed as "d") counts, but less than a word.
+            (1.0 if self._known(lemma) else 0.5 if self._correct(lemma) else 0.0)
+            * (1.0 if len(lemma) > 1 else 0.25)
             for _, lemma in words
         )
 
@@ -240,6 +242,17 @@ class Normalizer:
 
     def _cyrillic_uncached(self, word: str) -> str | None:
         return to_cyrillic(word, self._is_russian)
+
+    def _spelled_in_cyrillic(self, word: str, lemma: str) -> tuple[str, str]:
+        """A Russian word typed in Latin letters among English ones ("okhotnichiy bilet" in
+        an English question), read in Cyrillic if that is a word the knowledge base knows."""
+        if self._known(lemma) or not _LATIN_RE.match(word) or len(word) < _TELLING_LENGTH:
+            return word, lemma
+        reading = self._cyrillic(word)
+        read = self._lemma(reading) if reading is not None else ""
+        if reading is not None and (read in self.vocabulary or read in self._synonym_lemmas):
+            return reading, read
+        return word, lemma
 
     def _is_english(self, word: str) -> bool:
         return self._known(self._stem_en.stemWord(word)) or word in self._minor_en
@@ -288,7 +301,7 @@ class Normalizer:
                     alt = self._lemmas_of(alt_chunk)
                     if alt and self._familiarity(alt) > self._familiarity(chosen):
                         chosen, layout_fixed = alt, True
-            words.extend(chosen)
+            words.extend(self._spelled_in_cyrillic(w, lemma) for w, lemma in chosen)
         if any(lemma in RATING_CONTEXT for _, lemma in words):
             words = [
                 (word, MINISTRY if word in MINISTRY_ABBREVIATIONS else lemma)
