@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.engine.compose import ASPECT_SECTIONS, Composer
 from bot.engine.index import Index, Scored, is_year
-from bot.engine.intents import SMALL_TALK, about_us, claimed_place, small_talk
+from bot.engine.intents import SMALL_TALK, about_us, asks_who, claimed_place, small_talk
 from bot.engine.model import CLARIFY, Answer, Suggestion
 from bot.engine.normalize import Normalized, Normalizer, split_words
 from bot.engine.slots import DEFAULT_REGION, SlotReader, Slots
@@ -49,9 +49,10 @@ SERVICE_ASPECTS = frozenset(
 )
 # Every rating entry is about the rating of electronic public services, whatever it names.
 RATING_ASPECTS = frozenset({"рейтинг", "госуслуга", "сравнить"})
-PLACE = "место"
+PLACE, RATING = "место", "рейтинг"
 # A message with one of these already asks about places ("кто на первом месте").
 PLACE_WORDS = frozenset({PLACE, "первый", "лидер", "последний", "топ"})
+LEAD_WORDS = frozenset({"первый", "лидер", "топ"})
 YEAR_BONUS = 0.12
 # A question naming another year than an entry's is about something else.
 YEAR_PENALTY = 0.4
@@ -148,13 +149,22 @@ class Engine:
         if talk and all(t in norm.minor for t in content):
             return self.compose.help(query, lang, talk)  # "привет", "спасибо большое"
         claim = claimed_place(norm.lemmas, norm.nouns)
-        if claim is not None and not PLACE_WORDS & set(content):
+        if claim is not None:
             # "мы вроде десятые были?" is about a place in the rating: the ordinal says so.
-            content = [t for t in content if t not in claim.words] + [PLACE]
-        if all(is_year(t) for t in content):  # nothing but a year and/or a region named
+            content = [t for t in content if t not in claim.words or t in PLACE_WORDS]
+            if not PLACE_WORDS & set(content):
+                content.append(PLACE)
+        others = [r for r in slots.regions if r != DEFAULT_REGION]
+        if all(is_year(t) or (others and t in norm.verbs) for t in content):
+            # Nothing but a year and/or a region named, or a region and what it did
+            # ("калужская обошла нас?").
             if slots.year or slots.regions or slots.unknown_region:
                 return self._entry(query, "rating", 1.0, slots, norm, lang)
             return self.compose.none(query, lang, 0.0)
+        if RATING in content and any(t in norm.nouns and t not in self.index.idf for t in content):
+            # A noun the knowledge base has never seen next to "рейтинг" ("рейтинг качества
+            # жизни", "рейтинг лучших фильмов"): another rating than ours.
+            return self.compose.other_rating(query, lang, 0.0)
         menu = self._menu(query, content, lang)
         if menu is not None:
             return menu
@@ -177,6 +187,12 @@ class Engine:
             # A noun the knowledge base has never seen ("рейтинг качества жизни", "рейтинг
             # лучших фильмов"): another rating than ours.
             return self.compose.other_rating(query, lang, top.score)
+        if top.entry.kind == "rating" and top.precision >= CLARIFY_PRECISION:
+            shaped = self._rating_topic(top.entry.id, others, claim is not None, norm, content)
+            if shaped != top.entry.id:
+                # What the question does decides among the rating's entries, not the words
+                # they share: it compares, it checks a place of ours, it asks who led.
+                return self._entry(query, shaped, top.score, slots, norm, lang)
         runner_up = scored[1].score if len(scored) > 1 else 0.0
         confident = top.score >= ANSWER_AT and top.precision >= ANSWER_PRECISION
         lead = top.score - runner_up
@@ -211,6 +227,23 @@ class Engine:
     def _category(self, words: set[str]) -> Category | None:
         return self._category_phrases.get(frozenset(words))
 
+    def _rating_topic(
+        self,
+        topic: str,
+        others: Sequence[str],
+        claims: bool,
+        norm: Normalized,
+        content: Sequence[str],
+    ) -> str:
+        """Which rating entry a rating question means, by what it does."""
+        if len(others) == 1 or (claims and about_us(norm.lemmas)):
+            return "rating"  # "Брянская нас обогнала?" compares; "мы в десятке?" checks ours
+        if len(others) > 1 and topic == "rating-leaders":
+            return "rating-neighbours"  # "смоленская, брянская, калужская"
+        if not others and asks_who(norm.lemmas) and LEAD_WORDS & set(content):
+            return "rating-leaders"  # "кто на первом месте"
+        return topic
+
     def _entry(
         self, query: str, topic: str, score: float, slots: Slots, norm: Normalized, lang: str
     ) -> Answer:
@@ -221,10 +254,9 @@ class Engine:
         if entry.kind == "rating":
             others = [r for r in slots.regions if r != DEFAULT_REGION]
             claim = claimed_place(norm.lemmas, norm.nouns)
-            ours = claim is not None and about_us(norm.lemmas)
-            if (len(others) == 1 or ours) and topic != "rating":
-                # "Брянская нас обогнала?" compares; "мы в десятке?" claims a place of ours.
-                entry = self.kb.entry("rating")
+            entry = self.kb.entry(
+                self._rating_topic(topic, others, claim is not None, norm, norm.tokens)
+            )
         aspects = tuple(
             dict.fromkeys(ASPECT_SECTIONS[t] for t in norm.tokens if t in ASPECT_SECTIONS)
         )

@@ -129,7 +129,7 @@ class Index:
         """A query word's weight: its IDF if known, less for verbs and adverbs."""
         w = self.idf.get(token)
         if w is not None:
-            return min(w, MINOR_CAP * self.scale) if token in minor else w
+            return min(w, MINOR_CAP * self.scale) if token in minor or token in persons else w
         if token.isdigit():
             return NUMBER_WEIGHT * self.scale
         if token in minor:

@@ -5,6 +5,7 @@ Read from a normalised message's lemmas and tokens; no knowledge base needed.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -90,10 +91,18 @@ def small_talk(tokens: Sequence[str]) -> tuple[str, ...]:
     return tuple(kind for kind in SMALL_TALK if kind in present)
 
 
-# A question that asks who held a place ("кто был вторым") claims nothing.
-_WHO = frozenset({"кто", "who", "which", "какой"})
+# A question that asks who held a place ("кто был вторым", "какой регион") claims nothing.
+_WHO = frozenset({"кто", "who", "which"})
+_WHICH, _WHICH_OF = "какой", frozenset({"регион", "область", "субъект"})
 # Words that make a place a claim about the region itself: "мы в десятке?", "область на 5 месте".
 _US = frozenset({"мы", "наш", "область", "смоленщина", "смоленский", "we", "our", "us", "smolensk"})
+
+
+def asks_who(lemmas: Sequence[str]) -> bool:
+    """Whether a message asks who ("кто на первом месте", "какой регион первый"), not what
+    place ("какое место")."""
+    pairs = itertools.pairwise(lemmas)
+    return bool(_WHO & set(lemmas)) or any(a == _WHICH and b in _WHICH_OF for a, b in pairs)
 
 
 def about_us(lemmas: Sequence[str]) -> bool:
@@ -107,7 +116,7 @@ def claimed_place(lemmas: Sequence[str], nouns: frozenset[str] = frozenset()) ->
     Read from the message's lemmas before synonyms ("десятка", not the concept "топ"). An
     ordinal before another noun counts something else ("на второго ребенка").
     """
-    if _WHO & set(lemmas):
+    if asks_who(lemmas):
         return None
     for i, lemma in enumerate(lemmas):
         following = lemmas[i + 1] if i + 1 < len(lemmas) else ""
@@ -119,5 +128,5 @@ def claimed_place(lemmas: Sequence[str], nouns: frozenset[str] = frozenset()) ->
             tens = _TENS.get(lemmas[i - 1], 0) if i > 0 else 0
             return PlaceClaim(tens + _ORDINALS[lemma], words=(lemma,))
         if lemma.isdigit() and 0 < int(lemma) <= MAX_PLACE and following in _PLACE_AFTER:
-            return PlaceClaim(int(lemma), words=(lemma,))
+            return PlaceClaim(int(lemma), words=(lemma, following))
     return None
