@@ -120,3 +120,15 @@ async def test_without_operators_there_is_no_operator_button(
         await bot.push_text(RESIDENT, "как приготовить борщ")
         (fallback,) = await bot.wait_sent(RESIDENT["id"])
         assert all(b["text"] != "🙋 Спросить оператора" for b in buttons(fallback.result))
+
+
+async def test_small_talk_is_answered_and_not_left_for_the_editors(fresh_bot: FakeBotApi) -> None:
+    bot = fresh_bot
+    for text in ("привет", "спасибо!", "что ты умеешь?"):
+        await bot.push_text(RESIDENT, text)
+    replies = await bot.wait_sent(RESIDENT["id"], 3)
+    assert all("📋 Услуги" in {b["text"] for b in buttons(r.result)} for r in replies)
+    await bot.push_text(ADMIN, "/unanswered")
+    (listing,) = await bot.wait_sent(ADMIN["id"])
+    assert listing.result["text"] == "Вопросов без ответа нет."
+    assert bot.refused == []

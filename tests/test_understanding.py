@@ -1,0 +1,217 @@
+"""The eleven ways residents' questions went wrong (issue 12), each with phrasings of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.labelled import HOLDOUT_SETS, TUNING_SET, load_cases
+from bot.engine.answer import Engine
+from bot.engine.compose import HELP_TOPIC
+from bot.engine.model import ANSWER, CLARIFY, NONE
+
+
+def answered(engine: Engine, query: str) -> str | None:
+    answer = engine.ask(query)
+    return answer.topic if answer.status == ANSWER else None
+
+
+# 1. One unfamiliar word must cost a little, not veto a clear question.
+@pytest.mark.parametrize(
+    ("query", "topic"),
+    [
+        ("я пенсионерка, как мне записаться к терапевту через компьютер", "doctor-appointment"),
+        ("внучок поставил госуслуги, как подтвердить учетную запись", "gosuslugi-account"),
+        (
+            "меня сократили на заводе, как встать на учет как безработный и какое пособие положено",
+            "unemployment",
+        ),
+    ],
+)
+def test_an_unknown_word_does_not_sink_a_clear_question(
+    engine: Engine, query: str, topic: str
+) -> None:
+    assert answered(engine, query) == topic
+
+
+def test_an_unknown_noun_still_makes_an_off_topic_question_off_topic(engine: Engine) -> None:
+    for query in ("лучший фильм 2019", "как приготовить борщ", "рецепт блинов на молоке"):
+        assert engine.ask(query).status == NONE, query
+
+
+# 2. Russian typed in Latin letters.
+@pytest.mark.parametrize(
+    ("query", "topic"),
+    [
+        ("reiting smolenskoi oblasti v 2019", "rating"),
+        ("kak oformit zagranpasport", "foreign-passport"),
+        ("skolko stoit razvod", "divorce"),
+        ("mesto smolenskoj oblasti v rejtinge", "rating"),
+    ],
+)
+def test_russian_typed_in_latin_letters(engine: Engine, query: str, topic: str) -> None:
+    answer = engine.ask(query)
+    assert (answer.status, answer.topic, answer.lang) == (ANSWER, topic, "ru")
+
+
+def test_english_stays_english(engine: Engine) -> None:
+    answer = engine.ask("how do I renew my passport")
+    assert answer.lang == "en" and answer.topic == "passport-replacement"
+    assert not engine.normalizer.normalize("how do I renew my passport").transliterated
+
+
+# 3. Claims to check: the year and the place named, true or false.
+@pytest.mark.parametrize(
+    ("query", "verdict"),
+    [
+        ("Правда ли, что в 2017 году мы были седьмыми?", "Да, верно: в 2017 году"),
+        ("говорят, в 2019 область была десятой, так?", "Да, верно: в 2019 году"),
+        ("это правда, что мы на 2 месте?", "Нет: в 2020 году Смоленская область — 4-е место"),
+        ("правда что мы были на 7 месте?", "Так было в 2017 году"),
+        ("мы в 2019 году были в десятке?", "Да, верно: в 2019 году"),
+        ("область в 2021 году вылетела из десятки?", "Проверить нельзя: места за 2021 год"),
+        ("is it true Smolensk was 5th in 2020?", "No: in 2020 Smolensk oblast took 4th place"),
+    ],
+)
+def test_a_claimed_place_is_confirmed_or_corrected(
+    engine: Engine, query: str, verdict: str
+) -> None:
+    answer = engine.ask(query)
+    assert answer.status == ANSWER and answer.topic == "rating", query
+    assert answer.body.startswith(verdict), answer.body
+
+
+def test_an_ordinal_before_another_noun_is_not_a_place(engine: Engine) -> None:
+    assert answered(engine, "материнский капитал на второго ребенка сколько") == (
+        "maternity-capital"
+    )
+
+
+# 4. Comparisons with a neighbour: both places, for the year asked or the latest with both.
+@pytest.mark.parametrize(
+    "query",
+    ["Брянская нас обогнала?", "мы лучше Брянской?", "кто выше, мы или брянская область"],
+)
+def test_a_comparison_gives_both_places(engine: Engine, query: str) -> None:
+    answer = engine.ask(query)
+    assert answer.topic == "rating"
+    assert answer.body.startswith(
+        "В 2019 году: Смоленская область — 10-е место, Брянская область — 44-е место. "
+        "Смоленская область выше на 34 места."
+    )
+
+
+def test_a_comparison_for_a_year_without_both_says_so(engine: Engine) -> None:
+    answer = engine.ask("калужская обогнала нас в 2020?")
+    assert answer.topic == "rating" and "нет года" in answer.body
+
+
+# 5. Small talk and help: what the bot can do, status answer, topic help.
+@pytest.mark.parametrize(
+    "query", ["привет", "добрый день", "спасибо", "help", "что ты умеешь", "помощь", "меню"]
+)
+def test_small_talk_gets_what_the_bot_can_do(engine: Engine, query: str) -> None:
+    answer = engine.ask(query)
+    assert (answer.status, answer.topic) == (ANSWER, HELP_TOPIC)
+    assert f"{len(engine.kb.services())} инструкций" in answer.body or "guides" in answer.body
+
+
+def test_a_greeting_before_a_question_answers_the_question(engine: Engine) -> None:
+    assert answered(engine, "Здравствуйте! Как оформить загранпаспорт?") == "foreign-passport"
+
+
+# 6. A clarifying question never offers a single title.
+def test_a_clarify_offers_at_least_two_titles(engine: Engine) -> None:
+    for path in (TUNING_SET, *HOLDOUT_SETS):
+        for case in load_cases(path):
+            answer = engine.ask(case.query)
+            assert answer.status != CLARIFY or len(answer.suggestions) >= 2, case.query
+
+
+# 7. Other ratings are not the e-services rating.
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Какое место в рейтинге качества жизни",
+        "рейтинг инвестиционной привлекательности смоленской области",
+        "рейтинг лучших фильмов 2019",
+    ],
+)
+def test_another_rating_is_named_as_unknown(engine: Engine, query: str) -> None:
+    answer = engine.ask(query)
+    assert answer.status == NONE and "Про этот рейтинг у меня проверенных данных нет" in (
+        answer.body
+    )
+
+
+def test_the_digital_transformation_rating_is_one_the_bot_knows(engine: Engine) -> None:
+    assert answered(engine, "место в рейтинге цифровой трансформации") == "digital-ratings"
+
+
+# 8. Numbers that are not years.
+@pytest.mark.parametrize(
+    "query",
+    [
+        "сколько людей старше 14 лет зарегистрированы на госуслугах",
+        "мне 72 года, как подтвердить учетную запись",
+        "штраф 2000 рублей как оплатить",
+    ],
+)
+def test_ages_and_amounts_are_not_years(engine: Engine, query: str) -> None:
+    tokens = engine.normalizer.normalize(query).tokens
+    assert engine.slots.read(tokens).year is None
+
+
+def test_the_registration_figure_leads_with_the_share_not_the_2014_count(
+    engine: Engine,
+) -> None:
+    body = engine.ask("сколько людей старше 14 лет зарегистрированы на госуслугах").body
+    assert body.index("86%") < body.index("22 000")
+
+
+# 9. Colloquial spellings and abbreviations.
+@pytest.mark.parametrize(
+    ("query", "topic"),
+    [
+        ("скока стоит загран", "foreign-passport"),
+        ("чё по рейтингу щас", "rating"),
+        ("плиз подскажи как записаться к врачу", "doctor-appointment"),
+        ("гос.услуги регистрация", "gosuslugi-account"),
+        ("рейтинг МЭР 2017", "rating"),
+        ("какое место у нас в рейтинге МЭРТ", "rating"),
+    ],
+)
+def test_chat_spellings_and_abbreviations(engine: Engine, query: str, topic: str) -> None:
+    assert answered(engine, query) == topic
+
+
+def test_a_mayor_is_not_the_ministry_outside_the_rating(engine: Engine) -> None:
+    tokens = engine.normalizer.normalize("мэр смоленска").tokens
+    assert "минэкономразвития" not in tokens
+
+
+# 10. The leaders of 2019: the nine without order, and Smolensk 10th.
+def test_the_top_ten_of_2019(engine: Engine) -> None:
+    answer = engine.ask("кто в десятке лучших в 2019")
+    assert answer.topic == "rating-leaders"
+    assert "места 1–9 (порядок в источнике не указан)" in answer.body
+    assert "10-е место — Смоленская область" in answer.body
+    assert "2020" not in answer.body
+
+
+# 11. Bare topic words list the services under them.
+@pytest.mark.parametrize(
+    ("query", "topic", "card"),
+    [
+        ("услуги", "services", "services-family"),
+        ("документы", "services-documents", "passport-replacement"),
+        ("налоги", "services-taxes", "property-taxes"),
+        ("семья", "services-family", "marriage-registration"),
+        ("транспорт", "services-transport", "traffic-fines"),
+    ],
+)
+def test_a_bare_topic_word_lists_its_services(
+    engine: Engine, query: str, topic: str, card: str
+) -> None:
+    answer = engine.ask(query)
+    assert (answer.status, answer.topic) == (ANSWER, topic)
+    assert card in {s.topic for s in answer.suggestions}
