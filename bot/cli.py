@@ -104,9 +104,10 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _chat_reply(engine: Engine, text: str, last: Answer | None, lang: str | None) -> Answer:
-    """A number after a clarify picks that suggestion; anything else is a new question."""
+    """A number after a clarify or a list of services picks that item; anything else is a new
+    question."""
     stripped = text.strip()
-    if last is not None and last.status == CLARIFY and stripped.isdigit():
+    if last is not None and last.suggestions and stripped.isdigit():
         pick = int(stripped)
         if 1 <= pick <= len(last.suggestions):
             return engine.answer_topic(

@@ -97,6 +97,14 @@ def test_chat_piped_with_a_clarify_pick_and_a_new_question(env: dict[str, str]) 
     assert after_pick.rstrip().endswith("МФЦ «Мои документы».")
 
 
+def test_chat_picks_from_a_list_of_services_by_number(env: dict[str, str]) -> None:
+    result = smolbot(env, "chat", stdin="налоги\n3\n")
+    assert result.returncode == 0, result.stderr
+    listing, card = result.stdout.split("3. Выписка из ЕГРН")
+    assert listing.startswith("Налоги и имущество")
+    assert "\nВыписка из ЕГРН\n" in card and "Госпошлина:" in card  # the whole card
+
+
 def test_kb_check_ok_and_broken(env: dict[str, str], tmp_path: Path) -> None:
     ok = smolbot(env, "kb", "check")
     assert ok.returncode == 0 and "OK" in ok.stdout

@@ -214,10 +214,10 @@ class Composer:
 
     def services_menu(self, query: str, lang: str) -> Answer:
         """Every category with how many cards it has; each offered as a button."""
+        groups = [c for c in self.kb.categories if self.kb.services(c.id)]
         lines = [
-            f"• {c.title.get(lang)} ({len(self.kb.services(c.id))})"
-            for c in self.kb.categories
-            if self.kb.services(c.id)
+            f"{i}. {c.title.get(lang)} ({len(self.kb.services(c.id))})"
+            for i, c in enumerate(groups, 1)
         ]
         return Answer(
             query,
@@ -228,9 +228,7 @@ class Composer:
             topic=SERVICES_TOPIC,
             score=1.0,
             suggestions=tuple(
-                Suggestion(CATEGORY_PREFIX + c.id, c.title.get(lang))
-                for c in self.kb.categories
-                if self.kb.services(c.id)
+                Suggestion(CATEGORY_PREFIX + c.id, c.title.get(lang)) for c in groups
             ),
         )
 
@@ -242,7 +240,12 @@ class Composer:
             ANSWER,
             lang,
             title=category.title.get(lang),
-            body="\n".join([t(lang, "category_intro"), *(f"• {e.title.get(lang)}" for e in cards)]),
+            body="\n".join(
+                [
+                    t(lang, "category_intro"),
+                    *(f"{i}. {e.title.get(lang)}" for i, e in enumerate(cards, 1)),
+                ]
+            ),
             topic=CATEGORY_PREFIX + category.id,
             score=1.0,
             suggestions=tuple(Suggestion(e.id, e.title.get(lang)) for e in cards),
