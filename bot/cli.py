@@ -169,10 +169,10 @@ async def cmd_kb(settings: Settings, args: argparse.Namespace) -> int:
             f"{len(kb.ratings)} rating years, {len(kb.figures)} figures"
         )
     elif args.kb_command == "build":
-        kb, _ = await store.build(data_dir, settings.kb_path)
+        kb = (await store.build(data_dir, settings.kb_path)).kb
         print(f"built {settings.kb_path} from {data_dir}: {len(kb.entries)} entries")
     elif args.kb_command == "export":
-        kb, _ = await store.ensure_built(data_dir, settings.kb_path)
+        kb = (await store.ensure_built(data_dir, settings.kb_path)).kb
         added: list[tuple[str, str]] = []
         if settings.database_path.exists():
             async with Storage(settings.database_path) as storage:
@@ -245,7 +245,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 async def cmd_facts(settings: Settings, args: argparse.Namespace) -> int:
     from bot.facts import build_facts, sheet, sheet_csv
 
-    kb, _ = await store.ensure_built(settings.kb_data_dir, settings.kb_path)
+    kb = (await store.ensure_built(settings.kb_data_dir, settings.kb_path)).kb
     facts = build_facts(kb)
     sys.stdout.write(sheet_csv(facts) if args.csv else sheet(facts, args.lang, html=False) + "\n")
     return EXIT_OK

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine.answer import Engine
+from bot.engine.normalize import Normalizer
 from bot.kb import store
 from bot.kb.loader import KbInvalid
 
@@ -23,20 +24,32 @@ async def test_build_then_load_gives_the_same_knowledge_base(
     data_dir: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "kb.sqlite3"
-    built, prepared = await store.build(data_dir, db)
-    loaded, prepared_again = await store.load(db)
-    assert loaded == built
-    assert prepared_again == [(i, list(t)) for i, t in prepared]
+    built = await store.build(data_dir, db)
+    loaded = await store.load(db)
+    assert loaded.kb == built.kb
+    assert loaded.prepared == [(i, list(t)) for i, t in built.prepared]
+    assert loaded.lexicon == built.lexicon
 
 
 async def test_engine_from_the_database_answers_like_one_from_yaml(
     data_dir: Path, tmp_path: Path
 ) -> None:
-    kb, prepared = await store.build(data_dir, tmp_path / "kb.sqlite3")
-    from_db = Engine(*(await store.load(tmp_path / "kb.sqlite3")))
-    from_yaml = Engine(kb, prepared)
-    for query in ("рейтинг", "Калужская 2019", "паспорт", "загс", "борщ"):
+    built = await store.build(data_dir, tmp_path / "kb.sqlite3")
+    loaded = await store.load(tmp_path / "kb.sqlite3")
+    from_db = Engine(loaded.kb, loaded.prepared, Normalizer(loaded.lexicon))
+    from_yaml = Engine(built.kb, built.prepared)
+    for query in ("рейтинг", "Калужская 2019", "паспорт", "загс", "борщ", "kak oformit pasport"):
         assert from_db.ask(query) == from_yaml.ask(query)
+
+
+async def test_starting_from_the_database_needs_no_lemmatiser_for_known_words(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    await store.build(data_dir, tmp_path / "kb.sqlite3")
+    loaded = await store.load(tmp_path / "kb.sqlite3")
+    engine = Engine(loaded.kb, loaded.prepared, Normalizer(loaded.lexicon))
+    assert engine.ask("регистрация брака").topic == "marriage-registration"
+    assert engine.normalizer._morph_analyzer is None  # pymorphy3 not even loaded
 
 
 async def test_changed_sources_are_rebuilt_at_start(data_dir: Path, tmp_path: Path) -> None:
@@ -50,7 +63,7 @@ async def test_changed_sources_are_rebuilt_at_start(data_dir: Path, tmp_path: Pa
         ),
         encoding="utf-8",
     )
-    kb, _ = await store.ensure_built(data_dir, db)
+    kb = (await store.ensure_built(data_dir, db)).kb
     assert await store.stored_fingerprint(db) != first
     assert "хочу выйти замуж за смолянина" in kb.entry("marriage-registration").phrasings["ru"]
 

@@ -169,7 +169,11 @@ class Engine:
         if menu is not None:
             return menu
         found = self.index.score(
-            content, norm.minor, min_precision=CLARIFY_PRECISION, persons=norm.persons
+            content,
+            norm.minor,
+            min_precision=CLARIFY_PRECISION,
+            persons=norm.persons,
+            min_score=CLARIFY_AT - YEAR_BONUS,  # a year named may still lift it to CLARIFY_AT
         )
         scored = [self._adjust(s, slots) for s in found]
         scored.sort(key=lambda s: s.score, reverse=True)

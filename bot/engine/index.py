@@ -43,10 +43,12 @@ VOCAB_CREDIT = 0.5
 # seen would stop pulling a score down; so from that size on they grow with the IDF of a word
 # in two entries.
 SCALE_FROM = 2 * (math.exp(UNKNOWN_WEIGHT) - 1)  # the size where log(1 + n / 2) = UNKNOWN_WEIGHT
-# Words in more phrasings than this ("получить" in a knowledge base of thousands of services)
-# do not bring in candidates when the query has rarer words: it would mean scoring most of the
-# knowledge base. They still count in the score of the candidates the rarer words bring in.
+# Words in more phrasings than this ("получить" in a knowledge base of thousands of services;
+# "госуслуга" in a tenth of ours) do not bring in candidates when the query has rarer words: it
+# would mean scoring most of the knowledge base. They still count in the score of the
+# candidates the rarer words bring in.
 COMMON_POSTINGS = 2_000
+MIN_COMMON = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,12 @@ class Scored:
     phrasing: str
     precision: float  # the share of the query's weight this entry's words explain
     explained: float = 0.0  # that weight itself: how much the query says about this entry
+
+
+def _best_possible(share: float) -> float:
+    """The highest score an entry explaining `share` of a query can reach (recall 1, the
+    same wording): the bound that lets most entries go unscored."""
+    return (1 - FUZZ_SHARE) * 2 * share / (share + 1) + FUZZ_SHARE * share
 
 
 def is_year(token: str) -> bool:
@@ -114,6 +122,8 @@ class Index:
             self.phrasings.append(Phrasing(entry_idx, key[1], " ".join(sorted(tokens)), weight))
             for t in key[1]:
                 self.postings[t].append(idx)
+        # How many phrasings make a word common: a tenth of them, within these bounds.
+        self.common = max(MIN_COMMON, min(COMMON_POSTINGS, len(self.phrasings) // 10))
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -144,9 +154,11 @@ class Index:
         minor: frozenset[str] = frozenset(),
         min_precision: float = 0.0,
         persons: frozenset[str] = frozenset(),
+        min_score: float = 0.0,
     ) -> list[Scored]:
         """Entries sharing a word with the query, best first; only those whose vocabulary
-        explains at least `min_precision` of the query's weight."""
+        explains at least `min_precision` of the query's weight, and that could score
+        `min_score` (entries below it are not scored at all)."""
         query = frozenset(tokens)
         weights = {t: self.weight(t, minor, persons) for t in query if not is_year(t)}
         total = sum(weights.values())
@@ -166,45 +178,49 @@ class Index:
         query_text = " ".join(sorted(query))
         candidates: set[int] = set()
         for postings in sorted((self.postings.get(t, ()) for t in query), key=len):
-            if candidates and len(postings) > COMMON_POSTINGS:
+            if candidates and len(postings) > self.common:
                 break
             candidates.update(postings)
-        idf = self.idf
-        explained: dict[int, float] = {}  # entry -> weight of the query words its vocabulary has
-        best: dict[int, Scored] = {}
+        by_entry: dict[int, list[int]] = defaultdict(list)
         for p_idx in candidates:
-            phrasing = self.phrasings[p_idx]
-            entry_idx = phrasing.entry
-            in_vocab = explained.get(entry_idx)
-            if in_vocab is None:
-                vocab = self.entry_vocab[entry_idx]
-                in_vocab = explained[entry_idx] = sum(w for t, w in weights.items() if t in vocab)
+            by_entry[self.phrasings[p_idx].entry].append(p_idx)
+        idf = self.idf
+        best: dict[int, Scored] = {}
+        for entry_idx, phrasing_ids in by_entry.items():
+            vocab = self.entry_vocab[entry_idx]
+            # The weight of the query words this entry's vocabulary has, and the share of the
+            # query that is: no phrasing of the entry can do better than that share.
+            in_vocab = sum(w for t, w in weights.items() if t in vocab)
             entry_total = effective_total(in_vocab)
-            if in_vocab / entry_total < min_precision:
+            share = in_vocab / entry_total
+            if share < min_precision or _best_possible(share) < min_score:
                 continue
-            in_phrasing = matched_idf = 0.0
-            for t in query & phrasing.tokens:
-                matched_idf += idf[t]
-                in_phrasing += weights.get(t, 0.0)  # years have no weight in a query
-            # An implied word is said by every phrasing of its kind: a phrasing without it is
-            # not the worse for it ("лидеры рейтинга госуслуг" and "лидер рейтинга").
-            for t in (query & self.entry_implied[entry_idx]) - phrasing.tokens:
-                in_phrasing += weights.get(t, 0.0)
-            # Words this phrasing has count fully; words only other phrasings of the entry have
-            # count in part, so that a question may combine two phrasings of one entry.
-            precision = (in_phrasing + VOCAB_CREDIT * (in_vocab - in_phrasing)) / entry_total
-            recall = matched_idf / phrasing.weight
-            if precision <= 0 or recall <= 0:
-                continue
-            f1 = 2 * precision * recall / (precision + recall)
-            by_words = (1 - FUZZ_SHARE) * f1
-            current = best.get(entry_idx)
-            if current is not None and by_words + FUZZ_SHARE * precision <= current.score:
-                continue  # not even the same wording could beat the entry's best phrasing
-            ratio = fuzz.token_sort_ratio(query_text, phrasing.text, processor=None) / 100
-            score = min(by_words + FUZZ_SHARE * ratio * precision, 1.0)
-            if current is None or score > current.score:
-                best[entry_idx] = Scored(
-                    self.entries[entry_idx], score, phrasing.text, in_vocab / entry_total, in_vocab
-                )
+            implied = query & self.entry_implied[entry_idx]
+            for p_idx in phrasing_ids:
+                phrasing = self.phrasings[p_idx]
+                in_phrasing = matched_idf = 0.0
+                for t in query & phrasing.tokens:
+                    matched_idf += idf[t]
+                    in_phrasing += weights.get(t, 0.0)  # years have no weight in a query
+                # An implied word is said by every phrasing of its kind: a phrasing without it
+                # is not the worse for it ("лидеры рейтинга госуслуг" and "лидер рейтинга").
+                for t in implied - phrasing.tokens:
+                    in_phrasing += weights.get(t, 0.0)
+                # Words this phrasing has count fully; words only other phrasings of the entry
+                # have count in part, so that a question may combine two phrasings of one entry.
+                precision = (in_phrasing + VOCAB_CREDIT * (in_vocab - in_phrasing)) / entry_total
+                recall = matched_idf / phrasing.weight
+                if precision <= 0 or recall <= 0:
+                    continue
+                f1 = 2 * precision * recall / (precision + recall)
+                by_words = (1 - FUZZ_SHARE) * f1
+                current = best.get(entry_idx)
+                if current is not None and by_words + FUZZ_SHARE * precision <= current.score:
+                    continue  # not even the same wording could beat the entry's best phrasing
+                ratio = fuzz.token_sort_ratio(query_text, phrasing.text, processor=None) / 100
+                score = min(by_words + FUZZ_SHARE * ratio * precision, 1.0)
+                if current is None or score > current.score:
+                    best[entry_idx] = Scored(
+                        self.entries[entry_idx], score, phrasing.text, share, in_vocab
+                    )
         return sorted(best.values(), key=lambda s: s.score, reverse=True)

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pymorphy3
 import Stemmer
 from rapidfuzz import fuzz, process
 
@@ -30,6 +30,9 @@ from bot.engine.lexicon import (
 )
 from bot.engine.translit import readings, to_cyrillic
 
+if TYPE_CHECKING:
+    import pymorphy3
+
 _QWERTY = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`"
 _YCUKEN = "йцукенгшщзхъфывапролджэячсмитьбюё"
 # Text is lower-cased before layouts are tried, so lower-case maps suffice.
@@ -45,6 +48,8 @@ _TELLING_LENGTH = 3
 # must not cost more than a question does.
 MAX_CHARS = 400
 MAX_SYNONYM_WORDS = 4
+# Words whose analysis is remembered; the rest are analysed again each time.
+MAX_ANALYSED = 200_000
 # Parts of speech that rarely name a topic: an unknown verb or adverb ("находится", "чаще")
 # says less about what the question is about than an unknown noun ("борщ", "кредит").
 _MINOR_POS = frozenset(
@@ -93,28 +98,33 @@ class Normalized:
     verbs: frozenset[str] = frozenset()  # verbs, adverbs, pronouns: words that name no subject
 
 
+@dataclass(frozen=True, slots=True)
+class CompiledLexicon:
+    """The lexicon reduced to lemmas, and every word analysed so far: computed when the
+    knowledge base is compiled and stored with it, so that starting needs no lemmatiser
+    until a question brings a word it has not seen (pymorphy3 takes ~0.2 s to load)."""
+
+    synonyms: dict[tuple[str, ...], str]
+    stopwords: frozenset[str]
+    analyses: dict[str, tuple[str, str]]
+
+
 class Normalizer:
     """Reduces words to lemmas and concepts; one instance, prepared once at load."""
 
-    def __init__(self) -> None:
-        self._morph = pymorphy3.MorphAnalyzer()
+    def __init__(self, compiled: CompiledLexicon | None = None) -> None:
+        self._morph_analyzer: pymorphy3.MorphAnalyzer | None = None
         self._stem_en = Stemmer.Stemmer("english")
         self._stem_ru = Stemmer.Stemmer("russian")
         self._minor_en = frozenset(self._stem_en.stemWords(MINOR_EN))
-        self._analyse = lru_cache(maxsize=200_000)(self._analyse_uncached)
-        self.synonyms: dict[tuple[str, ...], str] = {}
-        for concept, variants in SYNONYMS.items():
-            for variant in (concept, *variants):
-                words = split_words(variant)
-                if len(words) == 1:
-                    # Every reading of the word: "десятка" alone reads as "десяток", while
-                    # "в десятке" reads as "десятка"; both must reach the concept.
-                    for lemma in self._all_lemmas(words[0]):
-                        self.synonyms.setdefault((lemma,), concept)
-                elif words:
-                    self.synonyms[tuple(self._lemma(w) for w in words)] = concept
-        # Each stopword on its own: read together, neighbours would form synonym phrases.
-        self.stopwords = frozenset(t for w in STOPWORDS for t in self.canonical(split_words(w)))
+        self._analysed: dict[str, tuple[str, str]] = dict(compiled.analyses) if compiled else {}
+        if compiled is not None:
+            self.synonyms = dict(compiled.synonyms)
+            self.stopwords = compiled.stopwords
+        else:
+            self.synonyms = self._compile_synonyms()
+            # Each stopword on its own: read together, neighbours would form synonym phrases.
+            self.stopwords = frozenset(t for w in STOPWORDS for t in self.canonical(split_words(w)))
         # Lemmas that synonyms turn into a concept are known words ("билет" of "охотничий билет").
         self._synonym_lemmas = frozenset(t for key in self.synonyms for t in key)
         self.vocabulary: frozenset[str] = frozenset()
@@ -123,7 +133,42 @@ class Normalizer:
         self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
         self._cyrillic = lru_cache(maxsize=50_000)(self._cyrillic_uncached)
 
+    def _compile_synonyms(self) -> dict[tuple[str, ...], str]:
+        synonyms: dict[tuple[str, ...], str] = {}
+        for concept, variants in SYNONYMS.items():
+            for variant in (concept, *variants):
+                words = split_words(variant)
+                if len(words) == 1:
+                    # Every reading of the word: "десятка" alone reads as "десяток", while
+                    # "в десятке" reads as "десятка"; both must reach the concept.
+                    for lemma in self._all_lemmas(words[0]):
+                        synonyms.setdefault((lemma,), concept)
+                elif words:
+                    synonyms[tuple(self._lemma(w) for w in words)] = concept
+        return synonyms
+
+    def compiled(self) -> CompiledLexicon:
+        """What to store with the compiled knowledge base (see CompiledLexicon)."""
+        return CompiledLexicon(self.synonyms, self.stopwords, dict(self._analysed))
+
+    @property
+    def _morph(self) -> pymorphy3.MorphAnalyzer:
+        """pymorphy3, imported and loaded the first time a word needs it."""
+        if self._morph_analyzer is None:
+            import pymorphy3
+
+            self._morph_analyzer = pymorphy3.MorphAnalyzer()
+        return self._morph_analyzer
+
     # -- words -----------------------------------------------------------------------------
+    def _analyse(self, word: str) -> tuple[str, str]:
+        found = self._analysed.get(word)
+        if found is None:
+            found = self._analyse_uncached(word)
+            if len(self._analysed) < MAX_ANALYSED:
+                self._analysed[word] = found
+        return found
+
     def _lemma(self, word: str) -> str:
         return self._analyse(word)[0]
 
@@ -238,7 +283,8 @@ class Normalizer:
 
     # -- the whole query -------------------------------------------------------------------------
     def _is_russian(self, word: str) -> bool:
-        return self._morph.word_is_known(word) or self._known(self._lemma(word))
+        """A dictionary word, or one the knowledge base uses as it is ("сфр", "жку")."""
+        return word in self._known_words or self._morph.word_is_known(word)
 
     def _cyrillic_uncached(self, word: str) -> str | None:
         return to_cyrillic(word, self._is_russian)

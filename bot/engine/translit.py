@@ -77,7 +77,7 @@ _LONGEST = max(map(len, _SPELLINGS))
 _LATIN_WORD_RE = re.compile(r"^[a-z']+$")
 # A word with more readings than this is read only its likeliest ways: each extra choice point
 # doubles the readings, and a long word with many of them is rarely Russian anyway.
-MAX_READINGS = 512
+MAX_READINGS = 128
 
 
 def _segments(word: str) -> list[tuple[str, ...]] | None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from bot.kb.files import data_files
 from bot.kb.model import (
     LANGS,
     SERVICE_SECTIONS,
@@ -60,10 +61,6 @@ class KbInvalid(Exception):
     def __init__(self, errors: list[KbError]) -> None:
         super().__init__("\n".join(str(e) for e in errors))
         self.errors = errors
-
-
-def data_files(data_dir: Path) -> list[Path]:
-    return sorted(p for p in data_dir.glob("*.yaml") if p.is_file())
 
 
 @dataclass

@@ -11,13 +11,14 @@ import hashlib
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-from bot.kb.loader import data_files, load_dir
+from bot.engine.normalize import CompiledLexicon
+from bot.kb.files import data_files
 from bot.kb.model import (
     Category,
     Citation,
@@ -31,7 +32,7 @@ from bot.kb.model import (
     Text,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _CODE_DIRS = ("engine", "kb")  # code whose changes alter the compiled tokens
 
 SCHEMA = """
@@ -78,6 +79,16 @@ CREATE TABLE figures (
 Prepared = list[tuple[int, list[str]]]
 
 
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """What starting the engine needs: the knowledge base, its phrasings already reduced to
+    tokens, and the lexicon already reduced to lemmas."""
+
+    kb: KnowledgeBase
+    prepared: Prepared
+    lexicon: CompiledLexicon
+
+
 def fingerprint(data_dir: Path) -> str:
     """Changes whenever a source file or the code that compiles it changes."""
     digest = hashlib.sha256(f"schema={SCHEMA_VERSION}".encode())
@@ -96,15 +107,18 @@ def _uncite(raw: str) -> tuple[Citation, ...]:
     return tuple(Citation(ref, date) for ref, date in json.loads(raw))
 
 
-async def build(data_dir: Path, db_path: Path) -> tuple[KnowledgeBase, Prepared]:
+async def build(data_dir: Path, db_path: Path) -> Compiled:
     """Validate the sources and compile them into `db_path` atomically."""
-    from bot.engine.answer import prepare_phrasings  # the engine owns how text is reduced
+    from bot.engine.answer import Engine, prepare_phrasings  # the engine owns text reduction
     from bot.engine.normalize import Normalizer
     from bot.engine.slots import SlotReader
+    from bot.kb.loader import load_dir  # YAML is read only to build
 
     kb = load_dir(data_dir)
     normalizer = Normalizer()
     prepared = prepare_phrasings(kb, normalizer, SlotReader(normalizer, kb.regions))
+    Engine(kb, prepared, normalizer)  # reads the categories' and regions' words too
+    lexicon = normalizer.compiled()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(db_path.name + f".tmp{os.getpid()}")
     tmp.unlink(missing_ok=True)
@@ -112,11 +126,32 @@ async def build(data_dir: Path, db_path: Path) -> tuple[KnowledgeBase, Prepared]
         async with aiosqlite.connect(tmp) as db:
             await db.executescript(SCHEMA)
             await _write(db, kb, prepared, fingerprint(data_dir))
+            await db.execute("INSERT INTO meta VALUES ('lexicon', ?)", (_lexicon_json(lexicon),))
             await db.commit()
         tmp.replace(db_path)
     finally:
         tmp.unlink(missing_ok=True)
-    return kb, prepared
+    return Compiled(kb, prepared, lexicon)
+
+
+def _lexicon_json(lexicon: CompiledLexicon) -> str:
+    return json.dumps(
+        {
+            "synonyms": [[list(key), concept] for key, concept in lexicon.synonyms.items()],
+            "stopwords": sorted(lexicon.stopwords),
+            "analyses": [[word, *analysis] for word, analysis in lexicon.analyses.items()],
+        },
+        ensure_ascii=False,
+    )
+
+
+def _lexicon(raw: str) -> CompiledLexicon:
+    data = json.loads(raw)
+    return CompiledLexicon(
+        synonyms={tuple(key): concept for key, concept in data["synonyms"]},
+        stopwords=frozenset(data["stopwords"]),
+        analyses={word: (lemma, kind) for word, lemma, kind in data["analyses"]},
+    )
 
 
 async def _write(db: aiosqlite.Connection, kb: KnowledgeBase, prepared: Prepared, fp: str) -> None:
@@ -232,7 +267,7 @@ async def stored_fingerprint(db_path: Path) -> str | None:
     return row[0] if row else None
 
 
-async def load(db_path: Path) -> tuple[KnowledgeBase, Prepared]:
+async def load(db_path: Path) -> Compiled:
     """Read a compiled knowledge base back into memory."""
     async with aiosqlite.connect(f"file:{db_path}?mode=ro", uri=True) as db:
 
@@ -330,11 +365,12 @@ async def load(db_path: Path) -> tuple[KnowledgeBase, Prepared]:
                 "SELECT * FROM categories ORDER BY position"
             )
         )
+        ((lexicon,),) = await rows("SELECT value FROM meta WHERE key = 'lexicon'")
     kb = KnowledgeBase(sources, tuple(entries), regions, neighbours, ratings, figures, categories)
-    return kb, prepared
+    return Compiled(kb, prepared, _lexicon(lexicon))
 
 
-async def ensure_built(data_dir: Path, db_path: Path) -> tuple[KnowledgeBase, Prepared]:
+async def ensure_built(data_dir: Path, db_path: Path) -> Compiled:
     """The compiled knowledge base, rebuilt first if the sources or the compiler changed."""
     if await stored_fingerprint(db_path) != fingerprint(data_dir):
         return await build(data_dir, db_path)
