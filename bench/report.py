@@ -169,9 +169,10 @@ def startup_section(results: dict[str, Any]) -> list[str]:
         f"{len(run['start_s'])} starts: {spread(run['start_s'], '.2f')} s. Resident memory "
         f"once polling: {spread(run['rss_at_start_mib'], '.0f')} MiB; peak after the end-to-end "
         f"runs below: {run['peak_rss_mib']:.0f} MiB.",
-        f'- `smolbot ask "…"`, whole process, compiled knowledge base present, '
-        f"{len(results['cold_start_s'])} runs: {spread(results['cold_start_s'], '.3f')} s. "
-        "Target: under 0.5 s.",
+        f'- `smolbot ask "…"`, whole process, compiled knowledge base present, bytecode cached '
+        f"as deployed, {len(results['cold_start_s'])} runs: "
+        f"{spread(results['cold_start_s'], '.3f')} s. Target: under 0.5 s. pymorphy3 is loaded "
+        "only when a question brings a word the compiled lexicon has not seen (about 0.2 s more).",
         f"- Building the engine from the YAML sources in-process: {m['engine_build_ms']:.0f} ms; "
         f"peak RSS of the benchmark process after it: {m['rss_mib']:.0f} MiB.",
         "",

@@ -100,3 +100,20 @@ def test_callback_data_over_64_bytes_is_refused_before_telegram_sees_it() -> Non
     )
     with pytest.raises(ValueError, match="over 64 bytes"):
         callback("t", "я" * 40)
+
+
+def test_every_first_screen_fits_a_phone(engine) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12 C: at most ~1,200 visible characters for a card, ~900 for anything else,
+    the sources folded away; the rest of a card is behind its buttons."""
+    from tests.fake_bot_api import parse_html
+
+    def visible(html: str) -> int:
+        return len(parse_html(html.split("<blockquote expandable>")[0]))
+
+    questions = ["рейтинг 2017", "рейтинг 2019", "лидеры", "соседи", "кто последний", "услуги"]
+    for lang in ("ru", "en"):
+        answers = [engine.answer_topic(e.id, lang) for e in engine.kb.entries]
+        answers += [engine.ask(q, lang=lang) for q in questions]
+        for answer in answers:
+            limit = 1200 if answer.sections and "fee" in answer.sections else 900
+            assert visible(render_html(answer)) <= limit, (answer.topic, lang)
