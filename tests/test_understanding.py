@@ -33,6 +33,17 @@ def test_an_unknown_word_does_not_sink_a_clear_question(
     assert answered(engine, query) == topic
 
 
+def test_a_long_message_is_answered_by_the_sentence_that_asks(engine: Engine) -> None:
+    story = (
+        "Живу в деревне под Велижем, сосед на тракторе возит в райцентр по вторникам, "
+        "зимой дороги не чистят. Как поменять водительские права, если срок кончается?"
+    )
+    assert answered(engine, story) == "driving-licence"
+    # A clause that is only a year, or only the scene, answers nothing.
+    for query in ("лучший фильм, 2019", "рецепт пирога, мне 72 года", "погода, привет"):
+        assert engine.ask(query).status == NONE, query
+
+
 def test_an_unknown_noun_still_makes_an_off_topic_question_off_topic(engine: Engine) -> None:
     for query in ("лучший фильм 2019", "как приготовить борщ", "рецепт блинов на молоке"):
         assert engine.ask(query).status == NONE, query

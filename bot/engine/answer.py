@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.engine.compose import ASPECT_SECTIONS, Composer
 from bot.engine.index import Index, Scored, is_year
 from bot.engine.intents import SMALL_TALK, about_us, asks_who, claimed_place, small_talk
-from bot.engine.model import CLARIFY, Answer, Suggestion
+from bot.engine.model import ANSWER, CLARIFY, NONE, Answer, Suggestion
 from bot.engine.normalize import Normalized, Normalizer, split_words
 from bot.engine.slots import DEFAULT_REGION, SlotReader, Slots
 from bot.i18n import t
@@ -50,6 +52,7 @@ SERVICE_ASPECTS = frozenset(
 # Every rating entry is about the rating of electronic public services, whatever it names.
 RATING_ASPECTS = frozenset({"рейтинг", "госуслуга", "сравнить"})
 PLACE, RATING = "место", "рейтинг"
+_SENTENCE_END = re.compile(r"[.!?\n;,]+")
 # A message with one of these already asks about places ("кто на первом месте").
 PLACE_WORDS = frozenset({PLACE, "первый", "лидер", "последний", "топ"})
 LEAD_WORDS = frozenset({"первый", "лидер", "топ"})
@@ -115,6 +118,11 @@ class Engine:
             self._prepared,
             implied={"service": SERVICE_ASPECTS, "rating": RATING_ASPECTS},
         )
+        # Every word of every entry about a rating (the places, the monitoring, the digital
+        # ratings): a noun outside it, next to "рейтинг", names another rating.
+        self._rating_vocabulary = frozenset().union(
+            *(vocab for vocab in self.index.entry_vocab if RATING in vocab)
+        )
         self.normalizer.set_vocabulary(self.index.vocabulary | self.slots.alias_tokens)
 
     def add_phrasings(self, phrasings: Sequence[tuple[str, str]]) -> int:
@@ -134,8 +142,43 @@ class Engine:
         return added
 
     def ask(self, query: str, lang: str | None = None) -> Answer:
-        """The answer, a clarifying question, or an honest "I don't know" (`lang` forces one)."""
-        norm = self.normalizer.normalize(query)
+        """The answer, a clarifying question, or an honest "I don't know" (`lang` forces one).
+
+        A long message that as a whole matches nothing may still hold one sentence or clause
+        that asks clearly ("…в колхозе под Монастырщиной. Как подать заявление на пенсию?"):
+        the best answer of an entry one of them gets (not small talk, not a menu).
+        """
+        answer = self._ask(query, lang)
+        if answer.status != NONE or answer.body != self.compose.fallback(answer.lang):
+            return answer  # answered, or refused for a reason of its own (another rating)
+        sentences = [
+            s for s in _SENTENCE_END.split(query[: self.normalizer.max_chars]) if s.strip()
+        ]
+        if len(sentences) < 2:
+            return answer
+        clauses = [(s, self.normalizer.normalize(s)) for s in sentences]
+        found = [
+            self._ask(s, lang or answer.lang, norm)
+            for s, norm in clauses
+            if self._says_enough(s, norm)
+        ]
+        best = max(
+            (a for a in found if a.status == ANSWER and a.topic in self._entry_index),
+            key=lambda a: a.score,
+            default=None,
+        )
+        return replace(best, query=query) if best is not None else answer
+
+    def _says_enough(self, clause: str, norm: Normalized) -> bool:
+        """A clause worth answering on its own: two words at least, one of them a word the
+        knowledge base knows that is neither a verb nor a number ("в 2019" alone would be
+        read as a question about that year's rating; "мне 72 года" names nothing)."""
+        content = self.normalizer.content(norm.tokens)
+        named = [t for t in content if t in self.index.idf and t not in norm.verbs]
+        return len(split_words(clause)) >= 2 and any(not t.isdigit() for t in named)
+
+    def _ask(self, query: str, lang: str | None, norm: Normalized | None = None) -> Answer:
+        norm = norm or self.normalizer.normalize(query)
         lang = lang or norm.lang
         slots = self.slots.read(norm.tokens)
         talk = small_talk(norm.tokens)
@@ -161,9 +204,11 @@ class Engine:
             if slots.year or slots.regions or slots.unknown_region:
                 return self._entry(query, "rating", 1.0, slots, norm, lang)
             return self.compose.none(query, lang, 0.0)
-        if RATING in content and any(t in norm.nouns and t not in self.index.idf for t in content):
-            # A noun the knowledge base has never seen next to "рейтинг" ("рейтинг качества
-            # жизни", "рейтинг лучших фильмов"): another rating than ours.
+        if RATING in content and any(
+            t in norm.nouns and t not in self._rating_vocabulary for t in content
+        ):
+            # A noun no rating entry knows next to "рейтинг" ("рейтинг качества жизни",
+            # "рейтинг лучших школ"): another rating than ours.
             return self.compose.other_rating(query, lang, 0.0)
         menu = self._menu(query, content, lang)
         if menu is not None:
@@ -172,7 +217,7 @@ class Engine:
             content,
             norm.minor,
             min_precision=CLARIFY_PRECISION,
-            persons=norm.persons,
+            context=norm.context,
             min_score=CLARIFY_AT - YEAR_BONUS,  # a year named may still lift it to CLARIFY_AT
         )
         scored = [self._adjust(s, slots) for s in found]
@@ -186,10 +231,10 @@ class Engine:
             # психологу"): no word of the question names this entry's subject.
             return self.compose.none(query, lang, top.score)
         if top.entry.kind == "rating" and any(
-            t in norm.nouns and t not in self.index.idf for t in content
+            t in norm.nouns and t not in self._rating_vocabulary for t in content
         ):
-            # A noun the knowledge base has never seen ("рейтинг качества жизни", "рейтинг
-            # лучших фильмов"): another rating than ours.
+            # A noun no rating entry knows ("качество жизни", "лучшие фильмы"): another
+            # rating than ours.
             return self.compose.other_rating(query, lang, top.score)
         if top.entry.kind == "rating" and top.precision >= CLARIFY_PRECISION:
             shaped = self._rating_topic(top.entry.id, others, claim is not None, norm, content)

@@ -277,9 +277,10 @@ class Composer:
         )
 
     def none(self, query: str, lang: str, score: float) -> Answer:
-        return Answer(query, NONE, lang, body=self._fallback(lang), score=round(min(score, 1.0), 3))
+        return Answer(query, NONE, lang, body=self.fallback(lang), score=round(min(score, 1.0), 3))
 
-    def _fallback(self, lang: str) -> str:
+    def fallback(self, lang: str) -> str:
+        """The honest \"I don't know\": what the bot can tell, where else to look."""
         categories = ", ".join(c.title.get(lang).lower() for c in self.kb.categories)
         return "\n".join(
             [

@@ -22,9 +22,9 @@ from bot.kb.model import Entry
 UNKNOWN_WEIGHT = 3.0
 # An unknown verb or adverb ("находится", "чаще") weighs less than an unknown noun.
 MINOR_WEIGHT = 1.0
-# So does an unknown noun naming a person: who is asking ("пенсионерка", "внучок") is context,
-# rarely what the question is about.
-PERSON_WEIGHT = 1.0
+# So does a word that sets the scene: who is asking, where, when ("пенсионерка", "внучок",
+# "в Гагарине", "в марте") is context, rarely what the question is about.
+CONTEXT_WEIGHT = 1.0
 # A verb or adverb the knowledge base knows ("выступить", "использовать") still says little
 # about which entry is meant: in a query it weighs at most this much.
 MINOR_CAP = 1.5
@@ -36,7 +36,7 @@ FUZZ_SHARE = 0.15
 # Words an entry does not explain pull its score down less when the query already says much
 # about it: past this much explained weight (about two specific words), what else a long,
 # chatty message says ("меня сократили на заводе, мне 58 лет") counts for less and less.
-STRONG_EVIDENCE = 5.0
+STRONG_EVIDENCE = 4.0
 VOCAB_CREDIT = 0.5
 # The weights above are for a knowledge base of tens of entries. In a larger one a known word's
 # IDF grows (log(1 + n / df)) while these would not, and words the knowledge base has never
@@ -134,18 +134,18 @@ class Index:
         return self.idf.get(token, 0.0) >= math.log(1 + len(self.entries) / 2)
 
     def weight(
-        self, token: str, minor: frozenset[str] = frozenset(), persons: frozenset[str] = frozenset()
+        self, token: str, minor: frozenset[str] = frozenset(), context: frozenset[str] = frozenset()
     ) -> float:
         """A query word's weight: its IDF if known, less for verbs and adverbs."""
         w = self.idf.get(token)
         if w is not None:
-            return min(w, MINOR_CAP * self.scale) if token in minor or token in persons else w
+            return min(w, MINOR_CAP * self.scale) if token in minor or token in context else w
         if token.isdigit():
             return NUMBER_WEIGHT * self.scale
         if token in minor:
             return MINOR_WEIGHT * self.scale
-        if token in persons:
-            return PERSON_WEIGHT * self.scale
+        if token in context:
+            return CONTEXT_WEIGHT * self.scale
         return UNKNOWN_WEIGHT * self.scale
 
     def score(
@@ -153,14 +153,14 @@ class Index:
         tokens: Sequence[str],
         minor: frozenset[str] = frozenset(),
         min_precision: float = 0.0,
-        persons: frozenset[str] = frozenset(),
+        context: frozenset[str] = frozenset(),
         min_score: float = 0.0,
     ) -> list[Scored]:
         """Entries sharing a word with the query, best first; only those whose vocabulary
         explains at least `min_precision` of the query's weight, and that could score
         `min_score` (entries below it are not scored at all)."""
         query = frozenset(tokens)
-        weights = {t: self.weight(t, minor, persons) for t in query if not is_year(t)}
+        weights = {t: self.weight(t, minor, context) for t in query if not is_year(t)}
         total = sum(weights.values())
         if total <= 0:
             return []

@@ -44,11 +44,24 @@ SPELLINGS: dict[str, str] = {
     "минэке": "минэкономразвития",
 }
 
-# Who is asking, or for whom: family and people words that set the scene of a question
-# ("внучок помог зарегистрироваться", "я пенсионерка") and rarely are what it is about.
+# Words that set the scene of a question ("внучок помог зарегистрироваться", "я пенсионерка",
+# "права заканчиваются в марте") and rarely are what it is about: people pymorphy3 does not tag
+# as animate, and months. People, names and places it tags are recognised by their tags.
 # They weigh like verbs (lemmas, as pymorphy3 gives them).
-CONTEXT_PERSONS = frozenset(
+CONTEXT_WORDS = frozenset(
     {
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
         "внук",
         "внучка",
         "внучок",
@@ -419,6 +432,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "электронный": (
         "электронный",
         "электронно",
+        "в электронном виде",
+        "в электронной форме",
         "эл",
         "e-government",
         "e government",

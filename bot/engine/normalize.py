@@ -18,7 +18,7 @@ import Stemmer
 from rapidfuzz import fuzz, process
 
 from bot.engine.lexicon import (
-    CONTEXT_PERSONS,
+    CONTEXT_WORDS,
     KEPT_AS_TYPED,
     MINISTRY,
     MINISTRY_ABBREVIATIONS,
@@ -74,7 +74,9 @@ _MINOR_POS = frozenset(
 )
 
 
-MINOR, VERB, PERSON, NOUN = "minor", "verb", "person", "noun"
+MINOR, VERB, CONTEXT, NOUN = "minor", "verb", "context", "noun"
+# pymorphy3's tags for first names, surnames, patronymics and place names.
+_SCENE_TAGS = frozenset({"Name", "Surn", "Patr", "Geox"})
 # Of the minor parts of speech, those that never name a subject: a question whose only words in
 # common with an entry are of these ("что посмотреть", "как записаться") is not about it.
 _VERB_POS = frozenset(
@@ -93,7 +95,8 @@ class Normalized:
     minor: frozenset[str] = frozenset()  # tokens of verbs, adverbs and other function words
     lemmas: tuple[str, ...] = ()  # every word's lemma before synonyms ("седьмой", "десятка")
     transliterated: bool = False  # Russian typed in Latin letters, read back in Cyrillic
-    persons: frozenset[str] = frozenset()  # who asks or for whom: "пенсионерка", "внучок"
+    # Who asks, for whom, where and when: "пенсионерка", "внучок", "в Гагарине", "в марте".
+    context: frozenset[str] = frozenset()
     nouns: frozenset[str] = frozenset()  # other Russian dictionary nouns: "жизнь", "фильм"
     verbs: frozenset[str] = frozenset()  # verbs, adverbs, pronouns: words that name no subject
 
@@ -132,6 +135,8 @@ class Normalizer:
         self._correction_choices: list[str] = []
         self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
         self._cyrillic = lru_cache(maxsize=50_000)(self._cyrillic_uncached)
+        self._in_dictionary = lru_cache(maxsize=50_000)(self._in_dictionary_uncached)
+        self.max_chars = MAX_CHARS
 
     def _compile_synonyms(self) -> dict[tuple[str, ...], str]:
         synonyms: dict[tuple[str, ...], str] = {}
@@ -183,9 +188,10 @@ class Normalizer:
         return lemmas
 
     def _analyse_uncached(self, word: str) -> tuple[str, str]:
-        """(lemma, its kind): MINOR for verbs, adverbs and other function words, PERSON for
-        the people who set a question's scene ("пенсионерка", "внучок"), NOUN for other
-        dictionary nouns, "" for anything else (numbers, English words, unknown words)."""
+        """(lemma, its kind): VERB or MINOR for verbs, adverbs and other function words,
+        CONTEXT for what sets a question's scene (people, names, places, months: "пенсионерка",
+        "внучок", "Гагарин", "март"), NOUN for other dictionary nouns, "" for anything else
+        (numbers, English words, unknown words)."""
         word = SPELLINGS.get(word, word)
         if word.isdigit() or word == "%" or word in KEPT_AS_TYPED:
             return word, ""
@@ -204,7 +210,9 @@ class Normalizer:
             if parse.tag.POS in _MINOR_POS:
                 return lemma, MINOR
             if parse.tag.POS == "NOUN":
-                return lemma, PERSON if lemma in CONTEXT_PERSONS else NOUN
+                # People (animate nouns), names and places set a question's scene.
+                scene = "anim" in parse.tag or bool(_SCENE_TAGS & parse.tag.grammemes)
+                return lemma, CONTEXT if scene or lemma in CONTEXT_WORDS else NOUN
             return lemma, ""
         stem = self._stem_en.stemWord(word)
         return stem, VERB if stem in self._minor_en else ""
@@ -364,7 +372,7 @@ class Normalizer:
             fixed.append(lemma)
         tokens = self._map_synonyms(fixed)
         lemmas = [lemma for _, lemma in words]
-        kinds: dict[str, set[str]] = {MINOR: set(), VERB: set(), PERSON: set(), NOUN: set()}
+        kinds: dict[str, set[str]] = {MINOR: set(), VERB: set(), CONTEXT: set(), NOUN: set()}
         for word, lemma in words:
             kind = self._analyse(word)[1]
             if kind:
@@ -377,7 +385,7 @@ class Normalizer:
             frozenset(kinds[MINOR] | kinds[VERB]),
             tuple(fixed),
             russian is not None,
-            frozenset(kinds[PERSON]),
+            frozenset(kinds[CONTEXT]),
             frozenset(kinds[NOUN]),
             frozenset(kinds[VERB]),
         )
@@ -387,6 +395,9 @@ class Normalizer:
 
     def _is_dictionary_word(self, word: str) -> bool:
         """A real Russian word ("продать") is not a typo of a known one ("подать")."""
+        return self._in_dictionary(word)
+
+    def _in_dictionary_uncached(self, word: str) -> bool:
         return bool(_CYRILLIC_RE.search(word)) and self._morph.word_is_known(word)
 
 
