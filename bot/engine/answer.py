@@ -52,7 +52,8 @@ SERVICE_ASPECTS = frozenset(
 # Every rating entry is about the rating of electronic public services, whatever it names.
 RATING_ASPECTS = frozenset({"рейтинг", "госуслуга", "сравнить"})
 PLACE, RATING = "место", "рейтинг"
-_SENTENCE_END = re.compile(r"[.!?\n;,]+")
+# Where a clause of a message ends: a long message is asked clause by clause if need be.
+_CLAUSE_END = re.compile(r"[.!?\n;,]+")
 # A message with one of these already asks about places ("кто на первом месте").
 PLACE_WORDS = frozenset({PLACE, "первый", "лидер", "последний", "топ"})
 LEAD_WORDS = frozenset({"первый", "лидер", "топ"})
@@ -151,9 +152,7 @@ class Engine:
         answer = self._ask(query, lang)
         if answer.status != NONE or answer.body != self.compose.fallback(answer.lang):
             return answer  # answered, or refused for a reason of its own (another rating)
-        sentences = [
-            s for s in _SENTENCE_END.split(query[: self.normalizer.max_chars]) if s.strip()
-        ]
+        sentences = [s for s in _CLAUSE_END.split(query[: self.normalizer.max_chars]) if s.strip()]
         if len(sentences) < 2:
             return answer
         clauses = [(s, self.normalizer.normalize(s)) for s in sentences]

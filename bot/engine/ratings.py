@@ -140,8 +140,7 @@ class RatingAnswers:
         return self.kb.entry(topic).title.get(lang)
 
     def overview(self, lang: str) -> Composed:
-        history = [(y, y.placement(DEFAULT_REGION)) for y in self.years]
-        history = [(y, p) for y, p in history if p is not None]
+        history = [(y, p) for y in self.years if (p := y.placement(DEFAULT_REGION)) is not None]
         latest_year, latest = history[-1]
         ru = lang == "ru"
         place, total = format_place(latest, latest_year, lang), latest_year.regions_total
