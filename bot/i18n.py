@@ -27,7 +27,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "• какое место область заняла в рейтинге электронных госуслуг (по годам, в сравнении "
             "с соседями), и проверю, верно ли то, что вы о нём слышали;\n"
             "• сколько смолян на Госуслугах;\n"
-            "• как получить услугу онлайн или в МФЦ: {services} инструкций — паспорт, запись к "
+            "• как получить услугу онлайн или в МФЦ: {services} — паспорт, запись к "
             "врачу, пособия, налоги, охота и другие.\n"
             "Или выберите в меню:"
         ),
@@ -39,7 +39,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "электронных госуслуг Минэкономразвития (за {years} годы) и рейтинги цифровой "
             "трансформации Минцифры (2024–2025) — спросите о них."
         ),
-        "topic_services": "как получить услугу: {services} инструкций ({categories});",
+        "topic_services": "как получить услугу: {services} ({categories});",
         "section_history": "Ранее",
         "section_places": "Все известные места",
         "section_summary": "Коротко",
@@ -117,7 +117,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "• the region's place in the e-services rating (by year, against its neighbours), "
             "and whether what you heard about it is right;\n"
             "• how many residents use Gosuslugi;\n"
-            "• how to get a service online or at an MFC: {services} guides — passports, doctor's "
+            "• how to get a service online or at an MFC: {services} — passports, doctor's "
             "appointments, benefits, taxes, hunting and more.\n"
             "Or choose from the menu:"
         ),
@@ -129,7 +129,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "Development's rating of e-services quality (for {years}) and the Ministry of "
             "Digital Development's digital-transformation ratings (2024–2025): ask about those."
         ),
-        "topic_services": "how to get a service: {services} guides ({categories});",
+        "topic_services": "how to get a service: {services} ({categories});",
         "section_history": "Earlier figures",
         "section_places": "All known places",
         "section_summary": "In short",
@@ -189,3 +189,16 @@ STRINGS: dict[str, dict[str, str]] = {
 def t(lang: str, key: str) -> str:
     """The string `key` in `lang`, falling back to Russian."""
     return STRINGS.get(lang, STRINGS["ru"]).get(key) or STRINGS["ru"][key]
+
+
+def count_of(n: int, lang: str, ru_forms: tuple[str, str, str], en_forms: tuple[str, str]) -> str:
+    """'41 инструкция', '3 инструкции', '12 инструкций'; '1 guide', '41 guides'."""
+    if lang == "en":
+        return f"{n} {en_forms[0] if n == 1 else en_forms[1]}"
+    if n % 10 == 1 and n % 100 != 11:
+        form = ru_forms[0]
+    elif n % 10 in (2, 3, 4) and not 12 <= n % 100 <= 14:
+        form = ru_forms[1]
+    else:
+        form = ru_forms[2]
+    return f"{n} {form}"

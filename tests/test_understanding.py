@@ -8,6 +8,7 @@ from bench.labelled import HOLDOUT_SETS, TUNING_SET, load_cases
 from bot.engine.answer import Engine
 from bot.engine.compose import HELP_TOPIC
 from bot.engine.model import ANSWER, CLARIFY, NONE
+from bot.i18n import count_of
 
 
 def answered(engine: Engine, query: str) -> str | None:
@@ -123,7 +124,23 @@ def test_a_comparison_for_a_year_without_both_says_so(engine: Engine) -> None:
 def test_small_talk_gets_what_the_bot_can_do(engine: Engine, query: str) -> None:
     answer = engine.ask(query)
     assert (answer.status, answer.topic) == (ANSWER, HELP_TOPIC)
-    assert f"{len(engine.kb.services())} инструкций" in answer.body or "guides" in answer.body
+    assert f"{len(engine.kb.services())} инструкц" in answer.body or "guides" in answer.body
+
+
+@pytest.mark.parametrize(
+    ("n", "ru", "en"),
+    [
+        (1, "1 инструкция", "1 guide"),
+        (3, "3 инструкции", "3 guides"),
+        (11, "11 инструкций", "11 guides"),
+        (41, "41 инструкция", "41 guides"),
+        (112, "112 инструкций", "112 guides"),
+    ],
+)
+def test_counts_agree_with_their_number(n: int, ru: str, en: str) -> None:
+    forms = ("инструкция", "инструкции", "инструкций")
+    assert count_of(n, "ru", forms, ("guide", "guides")) == ru
+    assert count_of(n, "en", forms, ("guide", "guides")) == en
 
 
 def test_a_greeting_before_a_question_answers_the_question(engine: Engine) -> None:

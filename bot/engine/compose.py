@@ -13,7 +13,7 @@ from bot.engine.intents import GREETING, THANKS, PlaceClaim
 from bot.engine.model import ANSWER, NONE, Answer, SourceRef, Suggestion
 from bot.engine.ratings import RatingAnswers
 from bot.engine.slots import Slots
-from bot.i18n import t
+from bot.i18n import count_of, t
 from bot.kb.model import SERVICE_SECTIONS, Category, Citation, Entry, KnowledgeBase
 
 # The first screen of a service card holds at most this many characters of body text; with the
@@ -22,6 +22,7 @@ CARD_SCREEN = 1000
 # A figures answer's first screen: the lead figure of each kind, then earlier ones while they fit.
 FIGURES_SCREEN = 700
 HELP_TOPIC = "help"
+GUIDES = ("guide", "guides")
 SERVICES_TOPIC = "services"
 CATEGORY_PREFIX = "services-"
 # Which card section a question's words ask for ("сколько стоит" is the fee).
@@ -201,7 +202,7 @@ class Composer:
             if GREETING in talk
             else ""
         )
-        body = t(lang, "talk_help").format(services=len(self.kb.services()))
+        body = t(lang, "talk_help").format(services=self._guides(lang))
         return Answer(
             query,
             ANSWER,
@@ -210,6 +211,12 @@ class Composer:
             body=body,
             topic=HELP_TOPIC,
             score=1.0,
+        )
+
+    def _guides(self, lang: str) -> str:
+        """'41 инструкция' / '41 guides': how many service cards there are."""
+        return count_of(
+            len(self.kb.services()), lang, ("инструкция", "инструкции", "инструкций"), GUIDES
         )
 
     def services_menu(self, query: str, lang: str) -> Answer:
@@ -292,7 +299,7 @@ class Composer:
                 "• " + t(lang, "topic_monitoring"),
                 "• "
                 + t(lang, "topic_services").format(
-                    services=len(self.kb.services()), categories=categories
+                    services=self._guides(lang), categories=categories
                 ),
                 "",
                 t(lang, "none_help"),

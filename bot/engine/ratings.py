@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.engine.intents import PlaceClaim
 from bot.engine.slots import DEFAULT_REGION, Slots
+from bot.i18n import count_of
 from bot.kb.model import Citation, KnowledgeBase, Placement, RatingYear
 
 
@@ -27,17 +28,6 @@ def _ordinal(n: int, lang: str) -> str:
         return f"{n}-е"
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def _places_ru(n: int) -> str:
-    """'1 место', '3 места', '13 мест'."""
-    if n % 10 == 1 and n % 100 != 11:
-        word = "место"
-    elif n % 10 in (2, 3, 4) and not 12 <= n % 100 <= 14:
-        word = "места"
-    else:
-        word = "мест"
-    return f"{n} {word}"
 
 
 def _score(p: Placement, year: RatingYear, lang: str) -> str:
@@ -327,7 +317,11 @@ class RatingAnswers:
                 f"{other_name} — {format_place(other, y, lang)}"
             )
             if ru:
-                ahead = f"{higher} выше" + (f" на {_places_ru(gap)}" if exact else "")
+                ahead = f"{higher} выше" + (
+                    f" на {count_of(gap, lang, ('место', 'места', 'мест'), ('', ''))}"
+                    if exact
+                    else ""
+                )
                 return f"В {y.year} году: {places}. {ahead}."
             ahead = f"{higher} ranked higher" + (f", by {gap} places" if exact else "")
             return f"In {y.year}: {places}. {ahead} than {lower}."

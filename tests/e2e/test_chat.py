@@ -109,7 +109,7 @@ async def test_small_talk_gets_what_the_bot_can_do_and_the_menu(bot: FakeBotApi)
     assert greeting.result["text"].startswith("Здравствуйте!")
     assert thanks.result["text"].startswith("Пожалуйста")
     for reply in (greeting, thanks):
-        assert "инструкций" in reply.result["text"]
+        assert "41 инструкция" in reply.result["text"]
         assert "📊 Рейтинг" in {b["text"] for b in buttons(reply.result)}
     assert bot.refused == []
 
