@@ -8,9 +8,16 @@ from dataclasses import replace
 
 from bot.engine.compose import ASPECT_SECTIONS, Composer
 from bot.engine.index import Index, Scored, is_year
-from bot.engine.intents import SMALL_TALK, about_us, asks_who, claimed_place, small_talk
+from bot.engine.intents import (
+    SMALL_TALK,
+    PlaceClaim,
+    about_us,
+    asks_who,
+    claimed_place,
+    small_talk,
+)
 from bot.engine.model import ANSWER, CLARIFY, NONE, Answer, Suggestion
-from bot.engine.normalize import Normalized, Normalizer, split_words
+from bot.engine.normalize import MAX_CHARS, Normalized, Normalizer, split_words
 from bot.engine.slots import DEFAULT_REGION, SlotReader, Slots
 from bot.i18n import t
 from bot.kb.model import Category, KnowledgeBase
@@ -152,7 +159,7 @@ class Engine:
         answer = self._ask(query, lang)
         if answer.status != NONE or answer.body != self.compose.fallback(answer.lang):
             return answer  # answered, or refused for a reason of its own (another rating)
-        sentences = [s for s in _CLAUSE_END.split(query[: self.normalizer.max_chars]) if s.strip()]
+        sentences = [s for s in _CLAUSE_END.split(query[:MAX_CHARS]) if s.strip()]
         if len(sentences) < 2:
             return answer
         clauses = [(s, self.normalizer.normalize(s)) for s in sentences]
@@ -201,13 +208,9 @@ class Engine:
             # Nothing but a year and/or a region named, or a region and what it did
             # ("калужская обошла нас?").
             if slots.year or slots.regions or slots.unknown_region:
-                return self._entry(query, "rating", 1.0, slots, norm, lang)
+                return self._entry(query, "rating", 1.0, slots, norm, lang, claim)
             return self.compose.none(query, lang, 0.0)
-        if RATING in content and any(
-            t in norm.nouns and t not in self._rating_vocabulary for t in content
-        ):
-            # A noun no rating entry knows next to "рейтинг" ("рейтинг качества жизни",
-            # "рейтинг лучших школ"): another rating than ours.
+        if RATING in content and self._names_another_rating(content, norm):
             return self.compose.other_rating(query, lang, 0.0)
         menu = self._menu(query, content, lang)
         if menu is not None:
@@ -229,28 +232,24 @@ class Engine:
             # Only common verbs and adverbs in common ("что посмотреть", "как записаться к
             # психологу"): no word of the question names this entry's subject.
             return self.compose.none(query, lang, top.score)
-        if top.entry.kind == "rating" and any(
-            t in norm.nouns and t not in self._rating_vocabulary for t in content
-        ):
-            # A noun no rating entry knows ("качество жизни", "лучшие фильмы"): another
-            # rating than ours.
-            return self.compose.other_rating(query, lang, top.score)
-        if top.entry.kind == "rating" and top.precision >= CLARIFY_PRECISION:
+        if top.entry.kind == "rating":
+            if self._names_another_rating(content, norm):
+                return self.compose.other_rating(query, lang, top.score)
             shaped = self._rating_topic(top.entry.id, others, claim is not None, norm, content)
             if shaped != top.entry.id:
                 # What the question does decides among the rating's entries, not the words
                 # they share: it compares, it checks a place of ours, it asks who led.
-                return self._entry(query, shaped, top.score, slots, norm, lang)
+                return self._entry(query, shaped, top.score, slots, norm, lang, claim)
         runner_up = scored[1].score if len(scored) > 1 else 0.0
         confident = top.score >= ANSWER_AT and top.precision >= ANSWER_PRECISION
         lead = top.score - runner_up
         options = [s for s in scored[:MAX_SUGGESTIONS] if s.score >= CLARIFY_AT]
         if confident and (lead >= LEAD or (top.score >= SURE_AT and lead >= SURE_LEAD)):
-            return self._entry(query, top.entry.id, top.score, slots, norm, lang)
+            return self._entry(query, top.entry.id, top.score, slots, norm, lang, claim)
         if len(options) == 1:
             # One candidate is not a choice to offer: answer it when sure enough, else refuse.
             if confident or (top.score >= SINGLE_ANSWER_AT and top.precision >= SINGLE_PRECISION):
-                return self._entry(query, top.entry.id, top.score, slots, norm, lang)
+                return self._entry(query, top.entry.id, top.score, slots, norm, lang, claim)
             return self.compose.none(query, lang, top.score)
         suggestions = tuple(Suggestion(s.entry.id, s.entry.title.get(lang)) for s in options)
         body = "\n".join(f"{i}. {s.title}" for i, s in enumerate(suggestions, 1))
@@ -275,6 +274,11 @@ class Engine:
     def _category(self, words: set[str]) -> Category | None:
         return self._category_phrases.get(frozenset(words))
 
+    def _names_another_rating(self, content: Sequence[str], norm: Normalized) -> bool:
+        """A noun no entry about a rating knows ("рейтинг качества жизни", "рейтинг лучших
+        школ"): the question is about another rating than ours."""
+        return any(t in norm.nouns and t not in self._rating_vocabulary for t in content)
+
     def _rating_topic(
         self,
         topic: str,
@@ -293,22 +297,21 @@ class Engine:
         return topic
 
     def _entry(
-        self, query: str, topic: str, score: float, slots: Slots, norm: Normalized, lang: str
+        self,
+        query: str,
+        topic: str,
+        score: float,
+        slots: Slots,
+        norm: Normalized,
+        lang: str,
+        claim: PlaceClaim | None,
     ) -> Answer:
-        """The answer of an entry, as the question shaped it: the aspects it asked about, the
-        place it claims, the one other region it compares with."""
-        entry = self.kb.entry(topic)
-        claim = None
-        if entry.kind == "rating":
-            others = [r for r in slots.regions if r != DEFAULT_REGION]
-            claim = claimed_place(norm.lemmas, norm.nouns)
-            entry = self.kb.entry(
-                self._rating_topic(topic, others, claim is not None, norm, norm.tokens)
-            )
+        """The answer of an entry, as the question shaped it: the aspects it asked about and
+        the place it claims (which rating entry it means is decided before)."""
         aspects = tuple(
             dict.fromkeys(ASPECT_SECTIONS[t] for t in norm.tokens if t in ASPECT_SECTIONS)
         )
-        return self.compose.entry(query, entry, score, slots, lang, aspects, claim)
+        return self.compose.entry(query, self.kb.entry(topic), score, slots, lang, aspects, claim)
 
     def answer_topic(self, topic: str, lang: str = "ru", query: str = "") -> Answer:
         """The answer of one topic, as when a user picks a suggestion or a menu item."""
@@ -318,7 +321,7 @@ class Engine:
         return answer
 
     def knows_topic(self, topic: str) -> bool:
-        return self.compose.topic(topic, "ru") is not None
+        return self.compose.knows(topic)
 
     def rating(self, text: str, lang: str = "ru") -> Answer | None:
         """/rank's answer: the overview, or what the year or region in `text` names.

@@ -56,7 +56,6 @@ class Composer:
     ) -> Answer:
         if entry.kind == "rating":
             composed = self.ratings.compose(entry.id, slots, lang, claim)
-            sections = {"places": composed.more} if composed.more else {}
             return self._answer(
                 query,
                 entry,
@@ -65,12 +64,10 @@ class Composer:
                 composed.title,
                 composed.body,
                 composed.citations,
-                sections=sections,
-                follow_ups=tuple(sections),
+                sections={"places": composed.more} if composed.more else {},
             )
         if entry.kind == "figures":
             body, history, cites = self._figures(entry, slots.year, lang)
-            sections = {"history": history} if history else {}
             return self._answer(
                 query,
                 entry,
@@ -79,8 +76,7 @@ class Composer:
                 entry.title.get(lang),
                 body,
                 cites,
-                sections=sections,
-                follow_ups=tuple(sections),
+                sections={"history": history} if history else {},
             )
         if entry.kind == "service":
             return self._service(query, entry, score, lang, aspects)
@@ -97,8 +93,11 @@ class Composer:
         body: str,
         cites: Sequence[Citation],
         sections: dict[str, str] | None = None,
-        follow_ups: tuple[str, ...] = (),
+        follow_ups: tuple[str, ...] | None = None,
     ) -> Answer:
+        """An entry's answer; `follow_ups`, the sections behind buttons, are all of
+        `sections` unless the first screen already shows some."""
+        sections = sections or {}
         return Answer(
             query,
             ANSWER,
@@ -108,9 +107,9 @@ class Composer:
             topic=entry.id,
             score=round(min(score, 1.0), 3),
             sources=self.refs(cites, lang),
-            sections=sections or {},
+            sections=sections,
             portal=entry.portal,
-            follow_ups=follow_ups,
+            follow_ups=tuple(sections) if follow_ups is None else follow_ups,
         )
 
     def _service(
@@ -257,6 +256,16 @@ class Composer:
             score=1.0,
             suggestions=tuple(Suggestion(e.id, e.title.get(lang)) for e in cards),
         )
+
+    def knows(self, topic: str) -> bool:
+        """Whether `topic` is an entry, a category, the services menu or help."""
+        if topic in (HELP_TOPIC, SERVICES_TOPIC):
+            return True
+        if topic.startswith(CATEGORY_PREFIX) and topic.removeprefix(CATEGORY_PREFIX) in (
+            self.categories
+        ):
+            return True
+        return any(e.id == topic for e in self.kb.entries)
 
     def topic(self, topic: str, lang: str, query: str = "") -> Answer | None:
         """The answer of a topic by its id (an entry, a category, the menu, help), or None."""

@@ -136,7 +136,6 @@ class Normalizer:
         self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
         self._cyrillic = lru_cache(maxsize=50_000)(self._cyrillic_uncached)
         self._in_dictionary = lru_cache(maxsize=50_000)(self._in_dictionary_uncached)
-        self.max_chars = MAX_CHARS
 
     def _compile_synonyms(self) -> dict[tuple[str, ...], str]:
         synonyms: dict[tuple[str, ...], str] = {}
@@ -292,7 +291,7 @@ class Normalizer:
     # -- the whole query -------------------------------------------------------------------------
     def _is_russian(self, word: str) -> bool:
         """A dictionary word, or one the knowledge base uses as it is ("сфр", "жку")."""
-        return word in self._known_words or self._morph.word_is_known(word)
+        return word in self._known_words or self._in_dictionary(word)
 
     def _cyrillic_uncached(self, word: str) -> str | None:
         return to_cyrillic(word, self._is_russian)
@@ -364,7 +363,7 @@ class Normalizer:
         corrected: list[tuple[str, str]] = []
         fixed: list[str] = []
         for word, lemma in words:
-            if not self._known(lemma) and not self._is_dictionary_word(word):
+            if not self._known(lemma) and not self._in_dictionary(word):
                 fix = self._correct(lemma)
                 if fix is not None:
                     corrected.append((word, fix))
@@ -393,11 +392,8 @@ class Normalizer:
     def _lemmas_of(self, chunk: str) -> list[tuple[str, str]]:
         return [(w, self._lemma(w)) for w in _WORD_RE.findall(chunk)]
 
-    def _is_dictionary_word(self, word: str) -> bool:
-        """A real Russian word ("продать") is not a typo of a known one ("подать")."""
-        return self._in_dictionary(word)
-
     def _in_dictionary_uncached(self, word: str) -> bool:
+        """A real Russian word ("продать") is not a typo of a known one ("подать")."""
         return bool(_CYRILLIC_RE.search(word)) and self._morph.word_is_known(word)
 
 

@@ -65,7 +65,7 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _link(s: SourceRef, lang: str) -> str:
+def _link(s: SourceRef) -> str:
     text = escape(short_source(s))
     if not s.url:
         return text
@@ -88,7 +88,7 @@ def render_html(answer: Answer) -> str:
         )
     if answer.sources:
         label = t(lang, "source" if len(answer.sources) == 1 else "sources")
-        links = "; ".join(_link(s, lang) for s in answer.sources)
+        links = "; ".join(_link(s) for s in answer.sources)
         parts.append(f"<blockquote expandable>{label}: {links}</blockquote>")
     return "\n\n".join(parts)
 
