@@ -42,6 +42,7 @@ class Composer:
         self.kb = kb
         self.ratings = RatingAnswers(kb)
         self.categories = {c.id: c for c in kb.categories}
+        self._fallbacks: dict[str, str] = {}
 
     # -- entries ---------------------------------------------------------------------------
     def entry(
@@ -296,7 +297,13 @@ class Composer:
         return Answer(query, NONE, lang, body=self.fallback(lang), score=round(min(score, 1.0), 3))
 
     def fallback(self, lang: str) -> str:
-        """The honest \"I don't know\": what the bot can tell, where else to look."""
+        """The honest \"I don't know\": what the bot can tell, where else to look. Built once
+        a language: every refusal, and every long message's check for one, uses it."""
+        if lang not in self._fallbacks:
+            self._fallbacks[lang] = self._build_fallback(lang)
+        return self._fallbacks[lang]
+
+    def _build_fallback(self, lang: str) -> str:
         categories = ", ".join(c.title.get(lang).lower() for c in self.kb.categories)
         return "\n".join(
             [
