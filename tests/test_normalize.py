@@ -33,6 +33,26 @@ def test_unknown_text_is_left_in_its_layout(engine: Engine) -> None:
     assert engine.normalizer.normalize("ыуфкср").layout_fixed is False
 
 
+def test_a_russian_word_the_knowledge_base_lacks_stays_russian(engine: Engine) -> None:
+    # "свежую" in the other layout is "cdt;e.": two Latin non-words, not a better reading.
+    norm = engine.normalizer.normalize("свежую выписку")
+    assert norm.layout_fixed is False
+    assert norm.tokens[0].startswith("свеж")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("zapis", "запись"),  # a soft sign at the end, not typed
+        ("snyat", "снять"),  # the reading the knowledge base uses ("снять"), not "снят"
+    ],
+)
+def test_a_latin_word_is_read_the_way_the_knowledge_base_uses_it(
+    engine: Engine, typed: str, meant: str
+) -> None:
+    assert meant in tokens(engine, f"{typed} cherez gosuslugi")
+
+
 def test_word_forms_reduce_to_one_lemma(engine: Engine) -> None:
     forms = ["паспорт", "паспорта", "паспортом", "паспортов"]
     assert len({tokens(engine, f) for f in forms}) == 1

@@ -294,7 +294,10 @@ class Normalizer:
         return word in self._known_words or self._in_dictionary(word)
 
     def _cyrillic_uncached(self, word: str) -> str | None:
-        return to_cyrillic(word, self._is_russian)
+        return to_cyrillic(word, self._is_russian, self._reads_known)
+
+    def _reads_known(self, word: str) -> bool:
+        return self._lemma(word) in self._known_words
 
     def _spelled_in_cyrillic(self, word: str, lemma: str) -> tuple[str, str]:
         """A Russian word typed in Latin letters among English ones ("okhotnichiy bilet" in
@@ -348,7 +351,9 @@ class Normalizer:
         words: list[tuple[str, str]] = []  # (word as typed, lemma)
         for chunk in text.split():
             chosen = self._lemmas_of(chunk)
-            if not all(self._known(lemma) for _, lemma in chosen):
+            # A Russian word the knowledge base lacks ("свежую") is still Russian, not a word
+            # typed in the wrong layout ("cdt;e." would read as two unknown Latin words).
+            if not all(self._known(lemma) or self._in_dictionary(w) for w, lemma in chosen):
                 alt_chunk = _other_layout(chunk)
                 if alt_chunk is not None:
                     alt = self._lemmas_of(alt_chunk)

@@ -51,7 +51,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "a": ("а",),
     "b": ("б",),
     "c": ("ц", "к", "ч"),
-    "d": ("д",),
+    "d": ("д", "дь"),
     "e": ("е", "э"),
     "f": ("ф",),
     "g": ("г",),
@@ -60,17 +60,17 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "j": ("й", "ж"),
     "k": ("к",),
     "l": ("л", "ль"),
-    "m": ("м",),
+    "m": ("м", "мь"),
     "n": ("н", "нь"),
     "o": ("о",),
     "p": ("п",),
-    "r": ("р",),
-    "s": ("с",),
+    "r": ("р", "рь"),
+    "s": ("с", "сь"),
     "t": ("т", "ть"),
     "u": ("у",),
-    "v": ("в",),
+    "v": ("в", "вь"),
     "y": ("ы", "й", "и"),
-    "z": ("з",),
+    "z": ("з", "зь"),
     "'": ("ь",),
 }
 _LONGEST = max(map(len, _SPELLINGS))
@@ -102,14 +102,17 @@ def readings(word: str) -> list[str]:
     segments = _segments(word)
     if not segments:
         return []
-    # Choice points beyond what MAX_READINGS allows keep their likeliest reading.
-    budget, trimmed = MAX_READINGS, []
-    for options in segments:
+    # Choice points beyond what MAX_READINGS allows keep their likeliest reading. The ending
+    # is read every way first: it is where the soft signs of "-сь" and "-ть" hide.
+    budget = MAX_READINGS
+    trimmed: list[tuple[str, ...]] = [()] * len(segments)
+    for i in [len(segments) - 1, *range(len(segments) - 1)]:
+        options = segments[i]
         if len(options) > 1 and budget >= len(options):
             budget //= len(options)
-            trimmed.append(options)
+            trimmed[i] = options
         else:
-            trimmed.append(options[:1])
+            trimmed[i] = options[:1]
     # Fewest departures from the likeliest spelling first.
     choices = itertools.product(*(range(len(options)) for options in trimmed))
     ranked = sorted(choices, key=sum)
@@ -118,9 +121,15 @@ def readings(word: str) -> list[str]:
     ]
 
 
-def to_cyrillic(word: str, is_russian: Callable[[str], bool]) -> str | None:
-    """The first reading of `word` that `is_russian` accepts, or None if none is a word."""
+def to_cyrillic(
+    word: str, is_russian: Callable[[str], bool], is_known: Callable[[str], bool] | None = None
+) -> str | None:
+    """The first reading of `word` that `is_known` accepts (a word the knowledge base uses:
+    "snyat" is "снять" before it is "снят"), else the first `is_russian` accepts, else None."""
+    first_russian = None
     for reading in readings(word):
         if is_russian(reading):
-            return reading
-    return None
+            if is_known is None or is_known(reading):
+                return reading
+            first_russian = first_russian or reading
+    return first_russian
