@@ -226,6 +226,27 @@ def test_the_top_ten_of_2019(engine: Engine) -> None:
     assert "2020" not in answer.body
 
 
+# What a rating question does picks the rating entry, whatever words it shares with others.
+@pytest.mark.parametrize(
+    ("query", "topic"),
+    [
+        ("а кто вообще делает этот рейтинг по госуслугам", "monitoring-who"),
+        ("когда минэкономразвития публикует итоги рейтинга", "monitoring-who"),
+        ("who runs this e-services ranking", "monitoring-who"),
+        ("кто оказался на последнем месте в рейтинге госуслуг", "rating-outsiders"),
+        ("худшие регионы рейтинга электронных услуг", "rating-outsiders"),
+        ("топ 3 регионов рейтинга электронных услуг 2019", "rating-leaders"),
+        ("а мы как смотримся рядом с соседями в рейтинге", "rating-neighbours"),
+        ("мы на последнем месте в рейтинге?", "rating"),
+    ],
+)
+def test_what_a_rating_question_does_picks_its_entry(
+    engine: Engine, query: str, topic: str
+) -> None:
+    answer = engine.ask(query)
+    assert (answer.status, answer.topic) == (ANSWER, topic)
+
+
 # 11. Bare topic words list the services under them.
 @pytest.mark.parametrize(
     ("query", "topic", "card"),

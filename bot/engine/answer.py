@@ -13,6 +13,8 @@ from bot.engine.intents import (
     PlaceClaim,
     about_us,
     asks_who,
+    asks_who_compiles,
+    names_us,
     claimed_place,
     small_talk,
 )
@@ -64,6 +66,10 @@ _CLAUSE_END = re.compile(r"[.!?\n;,]+")
 # A message with one of these already asks about places ("кто на первом месте").
 PLACE_WORDS = frozenset({PLACE, "первый", "лидер", "последний", "топ"})
 LEAD_WORDS = frozenset({"первый", "лидер", "топ"})
+LAST, NEIGHBOUR = "последний", "сосед"
+# The entries about places in the rating, and those a question about the rating may also mean.
+RATING_ENTRIES = frozenset({"rating", "rating-leaders", "rating-neighbours", "rating-outsiders"})
+RATING_FAMILY = RATING_ENTRIES | {"monitoring-who", "monitoring-2017", "monitoring-2019"}
 YEAR_BONUS = 0.12
 # A question naming another year than an entry's is about something else.
 YEAR_PENALTY = 0.4
@@ -232,11 +238,11 @@ class Engine:
             # Only common verbs and adverbs in common ("что посмотреть", "как записаться к
             # психологу"): no word of the question names this entry's subject.
             return self.compose.none(query, lang, top.score)
-        if top.entry.kind == "rating":
-            if self._names_another_rating(content, norm):
+        if top.entry.kind == "rating" or top.entry.id in RATING_FAMILY:
+            if top.entry.kind == "rating" and self._names_another_rating(content, norm):
                 return self.compose.other_rating(query, lang, top.score)
             shaped = self._rating_topic(top.entry.id, others, claim is not None, norm, content)
-            if shaped != top.entry.id:
+            if shaped is not None:
                 # What the question does decides among the rating's entries, not the words
                 # they share: it compares, it checks a place of ours, it asks who led.
                 return self._entry(query, shaped, top.score, slots, norm, lang, claim)
@@ -286,15 +292,27 @@ class Engine:
         claims: bool,
         norm: Normalized,
         content: Sequence[str],
-    ) -> str:
-        """Which rating entry a rating question means, by what it does."""
+    ) -> str | None:
+        """Which rating entry a rating question means by what it does, or None if what it
+        does does not tell (the words decide)."""
         if len(others) == 1 or (claims and about_us(norm.lemmas)):
             return "rating"  # "Брянская нас обогнала?" compares; "мы в десятке?" checks ours
+        if asks_who_compiles((*norm.lemmas, *norm.tokens)) and not PLACE_WORDS & set(content):
+            return "monitoring-who"  # "кто составляет рейтинг", "когда подводят итоги"
         if len(others) > 1 and topic == "rating-leaders":
             return "rating-neighbours"  # "смоленская, брянская, калужская"
-        if not others and asks_who(norm.lemmas) and LEAD_WORDS & set(content):
-            return "rating-leaders"  # "кто на первом месте"
-        return topic
+        if others or topic not in RATING_ENTRIES:
+            return None
+        who, ours = asks_who(norm.lemmas), names_us(norm.lemmas)
+        if NEIGHBOUR in content:
+            return "rating-neighbours"  # "а как мы на фоне соседей"
+        if LAST in content and (who or not ours):
+            return "rating-outsiders"  # "кто на последнем месте", "худшие регионы"
+        if LEAD_WORDS & set(content) and (who or not ours):
+            return "rating-leaders"  # "кто на первом месте", "топ 5 регионов"
+        if ours and (LAST in content or LEAD_WORDS & set(content)):
+            return "rating"  # "мы на последнем месте?", "мы в лидерах?": our place
+        return None
 
     def _entry(
         self,

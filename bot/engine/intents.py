@@ -98,11 +98,47 @@ _WHICH, _WHICH_OF = "какой", frozenset({"регион", "область", "
 _US = frozenset({"мы", "наш", "область", "смоленщина", "смоленский", "we", "our", "us", "smolensk"})
 
 
+# What making a rating is called: "кто составляет / делает / проводит", "когда подводят итоги".
+_COMPILING = frozenset(
+    {
+        "составлять",
+        "составить",
+        "делать",
+        "сделать",
+        "проводить",
+        "провести",
+        "подводить",
+        "подвести",
+        "публиковать",
+        "опубликовать",
+        "compile",
+        "make",
+        "conduct",
+        "run",
+        "publish",
+    }
+)
+_WHEN = frozenset({"когда", "when"})
+
+
+def asks_who_compiles(lemmas: Sequence[str]) -> bool:
+    """Whether a message asks who makes a rating, or when its results come out ("кто
+    составляет рейтинг", "когда МЭР подводит итоги"), rather than who is in it."""
+    words = set(lemmas)
+    return bool((_WHO | _WHEN) & words) and bool(_COMPILING & words)
+
+
 def asks_who(lemmas: Sequence[str]) -> bool:
     """Whether a message asks who ("кто на первом месте", "какой регион первый"), not what
     place ("какое место")."""
     pairs = itertools.pairwise(lemmas)
     return bool(_WHO & set(lemmas)) or any(a == _WHICH and b in _WHICH_OF for a, b in pairs)
+
+
+def names_us(lemmas: Sequence[str]) -> bool:
+    """Whether a message names the region itself ("мы", "Смоленская"), not just any region
+    ("худшая область" asks about others)."""
+    return bool((_US - {"область"}) & set(lemmas))
 
 
 def about_us(lemmas: Sequence[str]) -> bool:
