@@ -14,8 +14,8 @@ from bot.engine.intents import (
     about_us,
     asks_who,
     asks_who_compiles,
-    names_us,
     claimed_place,
+    names_us,
     small_talk,
 )
 from bot.engine.model import ANSWER, CLARIFY, NONE, Answer, Suggestion
