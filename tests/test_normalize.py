@@ -109,3 +109,14 @@ def test_stopwords_do_not_swallow_concepts(engine: Engine) -> None:
     concepts = set(n.synonyms.values())
     # Deliberately ignored: "регион"/"область", and "впервые" however it is said.
     assert n.stopwords & concepts == {"область", "впервые"}
+
+
+def test_no_region_name_reads_as_a_concept(engine: Engine) -> None:
+    # "мск" is Moscow: were it also a synonym ("МСК" for maternity capital), every phrasing
+    # with that concept would lose it as a region name.
+    from bot.engine.lexicon import SYNONYMS
+
+    concepts = set(SYNONYMS) - {"область"}
+    for region in engine.kb.regions.values():
+        for alias in (*region.aliases, region.name.ru, region.name.en):
+            assert not concepts & set(tokens(engine, alias)), alias
