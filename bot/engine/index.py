@@ -139,7 +139,10 @@ class Index:
         """A query word's weight: its IDF if known, less for verbs and adverbs."""
         w = self.idf.get(token)
         if w is not None:
-            return min(w, MINOR_CAP * self.scale) if token in minor or token in context else w
+            # A number a phrasing has ("паспорт в 14 лет") is an age, an amount or a count the
+            # question shares, weak evidence of which entry it is about.
+            weak = token in minor or token in context or token.isdigit()
+            return min(w, MINOR_CAP * self.scale) if weak else w
         if token.isdigit():
             return NUMBER_WEIGHT * self.scale
         if token in minor:
