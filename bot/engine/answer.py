@@ -67,6 +67,8 @@ _CLAUSE_END = re.compile(r"[.!?\n;,]+")
 PLACE_WORDS = frozenset({PLACE, "первый", "лидер", "последний", "топ"})
 LEAD_WORDS = frozenset({"первый", "лидер", "топ"})
 LAST, NEIGHBOUR = "последний", "сосед"
+# Words that speak of a rating or a place in one: another rating is named beside them.
+RATING_ANCHORS = PLACE_WORDS | {RATING}
 # The entries about places in the rating, and those a question about the rating may also mean.
 RATING_ENTRIES = frozenset({"rating", "rating-leaders", "rating-neighbours", "rating-outsiders"})
 RATING_FAMILY = RATING_ENTRIES | {"monitoring-who", "monitoring-2017", "monitoring-2019"}
@@ -194,13 +196,7 @@ class Engine:
         lang = lang or norm.lang
         slots = self.slots.read(norm.tokens)
         talk = small_talk(norm.tokens)
-        content = [
-            t
-            for t in self.normalizer.content(
-                t for i, t in enumerate(norm.tokens) if i not in slots.region_used
-            )
-            if t not in SMALL_TALK
-        ]
+        content = self._content(norm, slots)
         if talk and all(t in norm.minor for t in content):
             return self.compose.help(query, lang, talk)  # "привет", "спасибо большое"
         claim = claimed_place(norm.lemmas, norm.nouns)
@@ -216,7 +212,7 @@ class Engine:
             if slots.year or slots.regions or slots.unknown_region:
                 return self._entry(query, "rating", 1.0, slots, norm, lang, claim)
             return self.compose.none(query, lang, 0.0)
-        if RATING in content and self._names_another_rating(content, norm):
+        if RATING in content and self._names_another_rating(query, norm, content):
             return self.compose.other_rating(query, lang, 0.0)
         menu = self._menu(query, content, lang)
         if menu is not None:
@@ -238,10 +234,17 @@ class Engine:
             # Only common verbs and adverbs in common ("что посмотреть", "как записаться к
             # психологу"): no word of the question names this entry's subject.
             return self.compose.none(query, lang, top.score)
-        if top.entry.kind == "rating" or top.entry.id in RATING_FAMILY:
-            if top.entry.kind == "rating" and self._names_another_rating(content, norm):
+        ours = about_us(norm.lemmas) or DEFAULT_REGION in slots.regions
+        if claim is not None and ours and any(self._about_rating(s) for s in scored[:3]):
+            # "слышал, мы третьи по эл услугам за 2017?": a place of ours to check, whichever
+            # entry shares the most words.
+            return self._entry(query, "rating", top.score, slots, norm, lang, claim)
+        if self._about_rating(top):
+            if top.entry.kind == "rating" and self._names_another_rating(query, norm, content):
                 return self.compose.other_rating(query, lang, top.score)
-            shaped = self._rating_topic(top.entry.id, others, claim is not None, norm, content)
+            shaped = self._rating_topic(
+                top.entry.id, others, ours and claim is not None, norm, content
+            )
             if shaped is not None:
                 # What the question does decides among the rating's entries, not the words
                 # they share: it compares, it checks a place of ours, it asks who led.
@@ -269,6 +272,10 @@ class Engine:
             suggestions=suggestions,
         )
 
+    @staticmethod
+    def _about_rating(scored: Scored) -> bool:
+        return scored.entry.kind == "rating" or scored.entry.id in RATING_FAMILY
+
     def _menu(self, query: str, content: Sequence[str], lang: str) -> Answer | None:
         """A message of nothing but a category's words ("налоги", "семья") or "услуги"."""
         words = set(content) - MENU_WORDS
@@ -280,22 +287,40 @@ class Engine:
     def _category(self, words: set[str]) -> Category | None:
         return self._category_phrases.get(frozenset(words))
 
-    def _names_another_rating(self, content: Sequence[str], norm: Normalized) -> bool:
-        """A noun no entry about a rating knows ("рейтинг качества жизни", "рейтинг лучших
-        школ"): the question is about another rating than ours."""
-        return any(t in norm.nouns and t not in self._rating_vocabulary for t in content)
+    def _content(self, norm: Normalized, slots: Slots) -> list[str]:
+        """The words a message says about its subject: no stopwords, regions or small talk."""
+        kept = (t for i, t in enumerate(norm.tokens) if i not in slots.region_used)
+        return [t for t in self.normalizer.content(kept) if t not in SMALL_TALK]
+
+    def _names_another_rating(self, query: str, norm: Normalized, content: Sequence[str]) -> bool:
+        """A noun no entry about a rating knows, in the clause that speaks of a rating or a
+        place ("рейтинг качества жизни", "рейтинг лучших школ"): the question is about another
+        rating than ours. Nouns elsewhere in a long message ("спорим уже полчаса") set its
+        scene."""
+        clauses = [c for c in _CLAUSE_END.split(query[:MAX_CHARS]) if c.strip()]
+        if len(clauses) > 1:
+            parts = [self.normalizer.normalize(c) for c in clauses]
+            said = [(p, self._content(p, self.slots.read(p.tokens))) for p in parts]
+        else:
+            said = [(norm, list(content))]
+        return any(
+            t in part.nouns and t not in self._rating_vocabulary
+            for part, words in said
+            if RATING_ANCHORS & set(words)
+            for t in words
+        )
 
     def _rating_topic(
         self,
         topic: str,
         others: Sequence[str],
-        claims: bool,
+        claims_ours: bool,
         norm: Normalized,
         content: Sequence[str],
     ) -> str | None:
         """Which rating entry a rating question means by what it does, or None if what it
         does does not tell (the words decide)."""
-        if len(others) == 1 or (claims and about_us(norm.lemmas)):
+        if len(others) == 1 or claims_ours:
             return "rating"  # "Брянская нас обогнала?" compares; "мы в десятке?" checks ours
         if asks_who_compiles((*norm.lemmas, *norm.tokens)) and not PLACE_WORDS & set(content):
             return "monitoring-who"  # "кто составляет рейтинг", "когда подводят итоги"

@@ -94,6 +94,7 @@ def small_talk(tokens: Sequence[str]) -> tuple[str, ...]:
 # A question that asks who held a place ("кто был вторым", "какой регион") claims nothing.
 _WHO = frozenset({"кто", "who", "which"})
 _WHICH, _WHICH_OF = "какой", frozenset({"регион", "область", "субъект"})
+_WHO_OF_US = ("кто", "из", "мы")
 # Words that make a place a claim about the region itself: "мы в десятке?", "область на 5 месте".
 _US = frozenset({"мы", "наш", "область", "смоленщина", "смоленский", "we", "our", "us", "smolensk"})
 
@@ -131,8 +132,10 @@ def asks_who_compiles(lemmas: Sequence[str]) -> bool:
 def asks_who(lemmas: Sequence[str]) -> bool:
     """Whether a message asks who ("кто на первом месте", "какой регион первый"), not what
     place ("какое место")."""
-    pairs = itertools.pairwise(lemmas)
-    return bool(_WHO & set(lemmas)) or any(a == _WHICH and b in _WHICH_OF for a, b in pairs)
+    # "кто из нас прав" asks which of the speakers is right, not who held a place.
+    of_us = any(tuple(lemmas[i : i + 3]) == _WHO_OF_US for i in range(len(lemmas) - 2))
+    who = bool(_WHO & set(lemmas)) and not of_us
+    return who or any(a == _WHICH and b in _WHICH_OF for a, b in itertools.pairwise(lemmas))
 
 
 def names_us(lemmas: Sequence[str]) -> bool:
