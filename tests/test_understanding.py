@@ -50,6 +50,13 @@ def test_an_unknown_noun_still_makes_an_off_topic_question_off_topic(engine: Eng
         assert engine.ask(query).status == NONE, query
 
 
+def test_only_common_adjectives_and_verbs_in_common_is_off_topic(engine: Engine) -> None:
+    # An entry may say "новый" or "быстро"; a question with nothing else names no subject.
+    for query in ("а что нового сегодня в Рославле", "как быстро похудеть"):
+        assert engine.ask(query).status == NONE, query
+    assert answered(engine, "кто был первым в 2019") == "rating-leaders"  # a place, not a word
+
+
 # 2. Russian typed in Latin letters.
 @pytest.mark.parametrize(
     ("query", "topic"),

@@ -118,6 +118,7 @@ class Engine:
         self._prepared = [(idx, list(tokens)) for idx, tokens in prepared]
         self._entry_index = {e.id: i for i, e in enumerate(kb.entries)}
         self.compose = Composer(kb)
+        self._concepts = frozenset(self.normalizer.synonyms.values())
         self.ratings = self.compose.ratings
         # Each of a category's words or phrases as the content tokens a message must be.
         self._category_phrases = {
@@ -230,9 +231,9 @@ class Engine:
             return self.compose.none(query, lang, scored[0].score if scored else 0.0)
         top = scored[0]
         vocab = self.index.entry_vocab[self._entry_index[top.entry.id]]
-        if all(t in norm.verbs and not self.index.is_rare(t) for t in content if t in vocab):
-            # Only common verbs and adverbs in common ("что посмотреть", "как записаться к
-            # психологу"): no word of the question names this entry's subject.
+        if all(self._says_little(t, norm) for t in content if t in vocab):
+            # Only common verbs, adverbs and adjectives in common ("что посмотреть", "как
+            # записаться к психологу", "что нового"): no word names this entry's subject.
             return self.compose.none(query, lang, top.score)
         ours = about_us(norm.lemmas) or DEFAULT_REGION in slots.regions
         if claim is not None and ours and any(self._about_rating(s) for s in scored[:3]):
@@ -271,6 +272,11 @@ class Engine:
             score=round(min(top.score, 1.0), 3),
             suggestions=suggestions,
         )
+
+    def _says_little(self, token: str, norm: Normalized) -> bool:
+        """A common verb, adverb or adjective the lexicon gives no meaning of its own ("новый",
+        "записаться"; not "первый", which is a place)."""
+        return token in norm.minor and token not in self._concepts and not self.index.is_rare(token)
 
     @staticmethod
     def _about_rating(scored: Scored) -> bool:
