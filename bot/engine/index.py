@@ -145,7 +145,7 @@ class Index:
             return min(w, MINOR_CAP * self.scale) if weak else w
         if token.isdigit():
             return NUMBER_WEIGHT * self.scale
-        if token in minor:
+        if token in minor or len(token) == 1:  # "e" of "e-goverment", "k" of "zapis k vrachu"
             return MINOR_WEIGHT * self.scale
         if token in context:
             return CONTEXT_WEIGHT * self.scale
