@@ -11,12 +11,14 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.app import Context
 from bot.config import Settings
 from bot.engine.render import escape
+from bot.kb.model import Entry, KnowledgeBase
 from handlers.broadcast import admins
 from handlers.common import admin_callback, callback, send_html, services
 
 SIMILAR = 80  # token-sort ratio of normalised questions that count as one
 SHOWN_GROUPS = 10
 CANDIDATES = 3
+ABOUT_GROUP = "about"  # the topics that are not service cards
 
 
 async def stats(update: Update, context: Context) -> None:
@@ -83,29 +85,44 @@ async def unanswered(update: Update, context: Context) -> None:
     await send_html(message, "\n".join(lines), InlineKeyboardMarkup(buttons))
 
 
+def topic_groups(kb: KnowledgeBase) -> list[tuple[str, str, list[Entry]]]:
+    """(key, title, entries): the rating and figures first, then each category of services,
+    so that picking one of ~60 topics takes two short keyboards, not one long one."""
+    groups = [(ABOUT_GROUP, "Рейтинг, цифры и справка", [e for e in kb.entries if not e.category])]
+    groups += [(c.id, c.title.ru, list(kb.services(c.id))) for c in kb.categories]
+    return [g for g in groups if g[2]]
+
+
 async def choose_entry(update: Update, context: Context) -> None:
-    """Which entry to attach a question to: the likeliest first, or ("ul:") all of them."""
+    """Which entry to attach a question to: the likeliest first; "ul:" the groups of topics;
+    "ug:" one group's topics."""
     query = await admin_callback(update, context)
     if query is None or query.data is None:
         return
-    kind, raw_id = query.data.split(":")
+    kind, raw_id, *group = query.data.split(":")
     question_id = int(raw_id)
     found = await services(context).storage.question(question_id)
     await query.answer()
     if found is None or not isinstance(query.message, Message):
         return
     engine = services(context).engine
+    groups = topic_groups(engine.kb)
     if kind == "ul":
-        entries = list(engine.kb.entries)
+        rows = [
+            [InlineKeyboardButton(f"📂 {title}", callback_data=callback("ug", question_id, key))]
+            for key, title, _ in groups
+        ]
     else:
-        norm = engine.normalizer.normalize(found[0])
-        scored = engine.index.score(engine.normalizer.content(norm.tokens), norm.minor)
-        entries = [s.entry for s in scored[:CANDIDATES]]
-    rows = [
-        [InlineKeyboardButton(e.title.ru, callback_data=callback("ua", question_id, e.id))]
-        for e in entries
-    ]
-    if kind == "u":
+        if kind == "ug":
+            entries = next((e for key, _, e in groups if [key] == group), [])
+        else:
+            norm = engine.normalizer.normalize(found[0])
+            scored = engine.index.score(engine.normalizer.content(norm.tokens), norm.minor)
+            entries = [s.entry for s in scored[:CANDIDATES]]
+        rows = [
+            [InlineKeyboardButton(e.title.ru, callback_data=callback("ua", question_id, e.id))]
+            for e in entries
+        ]
         rows.append(
             [InlineKeyboardButton("📋 Все темы", callback_data=callback("ul", question_id))]
         )
@@ -136,5 +153,5 @@ def register(app: Application, settings: Settings) -> None:  # type: ignore[type
     only_admins = admins(settings)
     app.add_handler(CommandHandler("stats", stats, filters=only_admins))
     app.add_handler(CommandHandler("unanswered", unanswered, filters=only_admins))
-    app.add_handler(CallbackQueryHandler(choose_entry, pattern=r"^ul?:\d+$"))
+    app.add_handler(CallbackQueryHandler(choose_entry, pattern=r"^ul?:\d+$|^ug:\d+:[a-z0-9-]+$"))
     app.add_handler(CallbackQueryHandler(attach, pattern=r"^ua:\d+:[a-z0-9-]+$"))

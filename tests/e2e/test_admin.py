@@ -68,9 +68,18 @@ async def test_unanswered_grouped_and_attached_as_a_new_phrasing(
     likely = (await bot.wait_sent(ADMIN["id"], 2))[1].result
     every = next(b for b in buttons(likely) if b["text"] == "📋 Все темы")
     await bot.push_callback(ADMIN, likely, every["callback_data"])
-    choices = (await bot.wait_sent(ADMIN["id"], 3))[2].result
+    groups = (await bot.wait_sent(ADMIN["id"], 3))[2].result
     kb = load_dir(Path(__file__).resolve().parents[2] / "data")
-    assert len(buttons(choices)) == len(kb.entries)  # every topic of the knowledge base
+    # The topics come in groups: the rating and figures, then each category of services.
+    assert [b["text"] for b in buttons(groups)] == [
+        "📂 Рейтинг, цифры и справка",
+        *(f"📂 {c.title.ru}" for c in kb.categories),
+    ]
+    transport = next(b for b in buttons(groups) if b["callback_data"].endswith(":transport"))
+    await bot.push_callback(ADMIN, groups, transport["callback_data"])
+    choices = (await bot.wait_sent(ADMIN["id"], 4))[3].result
+    titles = [b["text"] for b in buttons(choices)]
+    assert titles == [*(e.title.ru for e in kb.services("transport")), "📋 Все темы"]
     vehicle = next(
         b for b in buttons(choices) if b["callback_data"].endswith(":vehicle-registration")
     )
