@@ -186,11 +186,19 @@ class Engine:
 
     def _says_enough(self, clause: str, norm: Normalized) -> bool:
         """A clause worth answering on its own: two words at least, one of them a word the
-        knowledge base knows that is neither a verb nor a number ("в 2019" alone would be
-        read as a question about that year's rating; "мне 72 года" names nothing)."""
+        knowledge base knows that is neither a verb, nor a number, nor common ("в 2019" alone
+        would be read as a question about that year's rating; "мне 72 года" names nothing;
+        "через госуслуги" or "how do I get it" could be about most entries)."""
         content = self.normalizer.content(norm.tokens)
-        named = [t for t in content if t in self.index.idf and t not in norm.verbs]
-        return len(split_words(clause)) >= 2 and any(not t.isdigit() for t in named)
+        named = [
+            t
+            for t in content
+            if t in self.index.idf
+            and t not in norm.verbs
+            and not t.isdigit()
+            and not self.index.is_common(t)
+        ]
+        return len(split_words(clause)) >= 2 and bool(named)
 
     def _ask(self, query: str, lang: str | None, norm: Normalized | None = None) -> Answer:
         norm = norm or self.normalizer.normalize(query)

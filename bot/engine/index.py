@@ -129,6 +129,12 @@ class Index:
     def vocabulary(self) -> frozenset[str]:
         return frozenset(self.idf)
 
+    def is_common(self, token: str) -> bool:
+        """Whether a word is in so many phrasings that a question with nothing rarer would
+        mean scoring a good part of a large knowledge base ("получить" among thousands of
+        services). No word of ours is, today."""
+        return len(self.postings.get(token, ())) > COMMON_POSTINGS
+
     def is_rare(self, token: str) -> bool:
         """Whether a known word names at most two entries ("опередить", not "получить")."""
         return self.idf.get(token, 0.0) >= math.log(1 + len(self.entries) / 2)
