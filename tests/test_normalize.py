@@ -87,6 +87,18 @@ def test_typos_are_corrected_towards_known_words(engine: Engine) -> None:
     assert norm.corrected
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("к вачу", "врач"),  # a letter missing from a short word: its stem is three letters
+        ("детское пасобие", "пособие"),  # the word as typed is nearer than its stem
+        ("эликтронный дневник", "электронный"),
+    ],
+)
+def test_typos_of_short_and_inflected_words(engine: Engine, typed: str, meant: str) -> None:
+    assert meant in tokens(engine, typed)
+
+
 def test_real_words_are_not_taken_for_typos(engine: Engine) -> None:
     # "продать" is one letter from "подать", but it is a word of its own.
     assert "подать" not in tokens(engine, "продать квартиру")

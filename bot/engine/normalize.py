@@ -272,7 +272,7 @@ class Normalizer:
 
     def _correct_uncached(self, token: str) -> str | None:
         """The known token a typo most likely meant, or None."""
-        if len(token) < 4 or not token.isalpha():
+        if len(token) < 3 or not token.isalpha():
             return None
         if token.isascii():
             # No English dictionary to tell a typo from a real word ("presid" is not "resid"):
@@ -281,8 +281,9 @@ class Normalizer:
                 return None
             cutoff = 90
         else:
-            # One edit in a short word, about one in five in a longer one.
-            cutoff = 84 if len(token) <= 6 else 78
+            # One edit in a short word, about one in five in a longer one; a stem of three
+            # letters only with one letter missing ("вач" of "вачу" for "врач").
+            cutoff = 85 if len(token) == 3 else 84 if len(token) <= 6 else 78
         found = process.extractOne(
             token, self._correction_choices, scorer=fuzz.ratio, score_cutoff=cutoff
         )
@@ -369,7 +370,8 @@ class Normalizer:
         fixed: list[str] = []
         for word, lemma in words:
             if not self._known(lemma) and not self._in_dictionary(word):
-                fix = self._correct(lemma)
+                # The stem, or the word as typed: "пасобие" is nearer "пособие" than its stem is.
+                fix = self._correct(lemma) or self._correct(word)
                 if fix is not None:
                     corrected.append((word, fix))
                     lemma = fix
