@@ -447,6 +447,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "пособие": ("пособие", "выплата", "allowance", "benefit", "benefits"),
     "штраф": ("штраф", "fine", "fines", "ticket"),
     "налог": ("налог", "tax", "taxes"),
+    # Retiring, not the pension itself: "когда выйти на пенсию" is not the bare word "пенсия".
+    "выход_на_пенсию": (
+        "выйти на пенсию",
+        "уйти на пенсию",
+        "уходить на пенсию",
+        "выход на пенсию",
+        "retire",
+        "retirement",
+    ),
     "долг": ("долг", "задолженность", "недоимка", "debt", "debts", "arrears"),
     "паспорт": ("паспорт", "passport", "pasport"),
     "ребенок": (
@@ -1050,6 +1059,12 @@ STOPWORDS: tuple[str, ...] = (
     "снова",
     "раз",
     "несколько",
+    # Amounts: the number says it ("5 тыщ"); the unit names no topic.
+    "тысяча",
+    "рубль",
+    "руб",
+    "миллион",
+    "млн",
     # What follows a number written as an ordinal: "20-м", "5-е", "3-й", "10-го".
     "м",
     "е",
