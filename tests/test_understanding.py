@@ -45,6 +45,21 @@ def test_a_long_message_is_answered_by_the_sentence_that_asks(engine: Engine) ->
         assert engine.ask(query).status == NONE, query
 
 
+@pytest.mark.parametrize(
+    ("query", "topic"),
+    [
+        (
+            "Загранпаспорт у меня уже есть, а вот к врачу как записаться онлайн?",
+            "doctor-appointment",
+        ),
+        ("Про рейтинг я всё знаю. А сколько смолян зарегистрированы на госуслугах?", "shares"),
+        ("права я уже поменял, теперь вопрос про штрафы гибдд: где их проверить", "traffic-fines"),
+    ],
+)
+def test_what_is_already_done_is_not_what_is_asked(engine: Engine, query: str, topic: str) -> None:
+    assert answered(engine, query) == topic
+
+
 def test_an_unknown_noun_still_makes_an_off_topic_question_off_topic(engine: Engine) -> None:
     for query in ("лучший фильм 2019", "как приготовить борщ", "рецепт блинов на молоке"):
         assert engine.ask(query).status == NONE, query

@@ -61,6 +61,10 @@ SERVICE_ASPECTS = frozenset(
 # Every rating entry is about the rating of electronic public services, whatever it names.
 RATING_ASPECTS = frozenset({"рейтинг", "госуслуга", "сравнить"})
 PLACE, RATING = "место", "рейтинг"
+# "…, а вот ИНН как получить?", "… я уже знаю. А сколько…": what comes after it is the question
+# when what comes before it is already done, had or known.
+_CONTRAST = re.compile(r"(?:[,.;!?:]\s*|\s)(?:а вот|а|но|теперь)\s", re.IGNORECASE)
+_DONE = frozenset({"уже", "есть", "знать"})
 # Where a clause of a message ends: a long message is asked clause by clause if need be.
 _CLAUSE_END = re.compile(r"[.!?\n;,]+")
 # A message with one of these already asks about places ("кто на первом месте").
@@ -165,6 +169,11 @@ class Engine:
         that asks clearly ("…в колхозе под Монастырщиной. Как подать заявление на пенсию?"):
         the best answer of an entry one of them gets (not small talk, not a menu).
         """
+        tail = self._after_contrast(query)
+        if tail is not None:
+            asked = self._ask(tail, lang)
+            if asked.status == ANSWER and asked.topic in self._entry_index:
+                return replace(asked, query=query)
         answer = self._ask(query, lang)
         if answer.status != NONE or answer.body != self.compose.fallback(answer.lang):
             return answer  # answered, or refused for a reason of its own (another rating)
@@ -183,6 +192,20 @@ class Engine:
             default=None,
         )
         return replace(best, query=query) if best is not None else answer
+
+    def _after_contrast(self, query: str) -> str | None:
+        """What a message asks after saying what it already has or knows ("СНИЛС у меня есть,
+        а вот ИНН как получить?", "паспорт я уже поменял, а вот права?"): the part after the
+        last "а", "а вот", "но" or "теперь", if the part before says "уже", "есть" or
+        "знаю" and the part after names something."""
+        text = query[:MAX_CHARS]
+        found = list(_CONTRAST.finditer(text))
+        if not found:
+            return None
+        head, tail = text[: found[-1].start()], text[found[-1].end() :]
+        if not _DONE & set(self.normalizer.normalize(head).lemmas):
+            return None
+        return tail if self._says_enough(tail, self.normalizer.normalize(tail)) else None
 
     def _says_enough(self, clause: str, norm: Normalized) -> bool:
         """A clause worth answering on its own: two words at least, one of them a word the
