@@ -220,6 +220,12 @@ def test_ages_and_amounts_are_not_years(engine: Engine, query: str) -> None:
     assert engine.slots.read(tokens).year is None
 
 
+@pytest.mark.parametrize(("query", "year"), [("а в 19м году?", 2019), ("в 17-м году", 2017)])
+def test_a_two_digit_year_written_as_an_ordinal(engine: Engine, query: str, year: int) -> None:
+    tokens = engine.normalizer.normalize(query).tokens
+    assert engine.slots.read(tokens).year == year
+
+
 def test_the_registration_figure_leads_with_the_share_not_the_2014_count(
     engine: Engine,
 ) -> None:

@@ -15,6 +15,8 @@ _ADJECTIVE_ENDINGS = ("ский", "цкий", "ской")
 DEFAULT_REGION = "smolensk"
 # "в 17 году" is 2017; "мне 72 года" is an age.
 _YEAR_PREPOSITIONS = frozenset({"в", "во", "за", "на", "к", "с", "до", "по", "от"})
+# What may follow a number written as an ordinal: "17-м", "19-й", "20-го".
+_ORDINAL_ENDINGS = frozenset({"м", "й", "е", "го", "ом", "ой"})
 # What follows a number that counts money, people or things rather than naming a year.
 _UNITS = frozenset(
     {"рубль", "руб", "р", "тысяча", "процент", "житель", "услуга", "место", "лет", "штука"}
@@ -54,7 +56,10 @@ class SlotReader:
             token = tokens[i]
             if token.isdigit():
                 value = int(token)
-                following = tokens[i + 1] if i + 1 < len(tokens) else ""
+                after = i + 1
+                if after < len(tokens) and tokens[after] in _ORDINAL_ENDINGS:
+                    after += 1  # "в 17-м году", "в 19м году"
+                following = tokens[after] if after < len(tokens) else ""
                 before = tokens[i - 1] if i > 0 else ""
                 if len(token) == 2 and following == "год" and before in _YEAR_PREPOSITIONS:
                     value += 2000  # "в 17 году", but not "мне 72 года"
