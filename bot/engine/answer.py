@@ -209,7 +209,7 @@ class Engine:
 
     def _says_enough(self, clause: str, norm: Normalized) -> bool:
         """A clause worth answering on its own: two words at least, one of them a word the
-        knowledge base knows that is neither a verb, nor a number, nor common ("в 2019" alone
+        knowledge base knows that is neither a common verb, nor a number, nor common ("в 2019" alone
         would be read as a question about that year's rating; "мне 72 года" names nothing;
         "через госуслуги" or "how do I get it" could be about most entries)."""
         content = self.normalizer.content(norm.tokens)
@@ -217,7 +217,7 @@ class Engine:
             t
             for t in content
             if t in self.index.idf
-            and t not in norm.verbs
+            and (t not in norm.verbs or self.index.is_rare(t))  # "умер", not "записаться"
             and not t.isdigit()
             and not self.index.is_common(t)
         ]
