@@ -157,6 +157,14 @@ def test_small_talk_gets_what_the_bot_can_do(engine: Engine, query: str) -> None
     assert f"{len(engine.kb.services())} инструкц" in answer.body or "guides" in answer.body
 
 
+def test_a_long_message_that_asks_what_the_bot_can_do_gets_help(engine: Engine) -> None:
+    story = (
+        "Добрый день. Внук установил мне на телефон этот бот, а я в технике плохо понимаю. "
+        "Скажите, что вы умеете?"
+    )
+    assert (engine.ask(story).status, engine.ask(story).topic) == (ANSWER, HELP_TOPIC)
+
+
 @pytest.mark.parametrize(
     ("n", "ru", "en"),
     [

@@ -9,6 +9,7 @@ from dataclasses import replace
 from bot.engine.compose import ASPECT_SECTIONS, Composer
 from bot.engine.index import Index, Scored, is_year
 from bot.engine.intents import (
+    HELP,
     SMALL_TALK,
     PlaceClaim,
     about_us,
@@ -177,6 +178,11 @@ class Engine:
         answer = self._ask(query, lang)
         if answer.status != NONE or answer.body != self.compose.fallback(answer.lang):
             return answer  # answered, or refused for a reason of its own (another rating)
+        talk = small_talk(self.normalizer.normalize(query).tokens)
+        if HELP in talk:
+            # However long its story, a message that asks what the bot can do ("мне дочь
+            # прислала ссылку на этот бот… о чём у вас можно спрашивать?") gets that.
+            return self.compose.help(query, answer.lang, talk)
         sentences = [s for s in _CLAUSE_END.split(query[:MAX_CHARS]) if s.strip()]
         if len(sentences) < 2:
             return answer

@@ -47,7 +47,7 @@ _TELLING_LENGTH = 3
 # Only this much of a message is matched: questions are short, and a 5,000-character paste
 # must not cost more than a question does.
 MAX_CHARS = 400
-MAX_SYNONYM_WORDS = 4
+MAX_SYNONYM_WORDS = 6
 # Words whose analysis is remembered; the rest are analysed again each time.
 MAX_ANALYSED = 200_000
 # Parts of speech that rarely name a topic: an unknown verb or adverb ("находится", "чаще")
