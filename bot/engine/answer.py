@@ -65,7 +65,7 @@ PLACE, RATING = "место", "рейтинг"
 # "…, а вот ИНН как получить?", "… я уже знаю. А сколько…": what comes after it is the question
 # when what comes before it is already done, had or known.
 _CONTRAST = re.compile(r"(?:[,.;!?:]\s*|\s)(?:а вот|а|но|теперь)\s", re.IGNORECASE)
-_DONE = frozenset({"уже", "есть", "знать"})
+_DONE = frozenset({"уже", "есть", "знаю", "знаем", "знает", "знал", "знала", "знали"})
 # Where a clause of a message ends: a long message is asked clause by clause if need be.
 _CLAUSE_END = re.compile(r"[.!?\n;,]+")
 # A message with one of these already asks about places ("кто на первом месте").
@@ -175,10 +175,11 @@ class Engine:
             asked = self._ask(tail, lang)
             if asked.status == ANSWER and asked.topic in self._entry_index:
                 return replace(asked, query=query)
-        answer = self._ask(query, lang)
+        norm = self.normalizer.normalize(query)
+        answer = self._ask(query, lang, norm)
         if answer.status != NONE or answer.body != self.compose.fallback(answer.lang):
             return answer  # answered, or refused for a reason of its own (another rating)
-        talk = small_talk(self.normalizer.normalize(query).tokens)
+        talk = small_talk(norm.tokens)
         if HELP in talk:
             # However long its story, a message that asks what the bot can do ("мне дочь
             # прислала ссылку на этот бот… о чём у вас можно спрашивать?") gets that.
@@ -209,7 +210,7 @@ class Engine:
         if not found:
             return None
         head, tail = text[: found[-1].start()], text[found[-1].end() :]
-        if not _DONE & set(self.normalizer.normalize(head).lemmas):
+        if not _DONE & set(split_words(head)):
             return None
         return tail if self._says_enough(tail, self.normalizer.normalize(tail)) else None
 
