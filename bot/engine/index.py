@@ -194,12 +194,13 @@ class Index:
         for p_idx in candidates:
             by_entry[self.phrasings[p_idx].entry].append(p_idx)
         idf = self.idf
+        weighted = frozenset(weights)
         best: dict[int, Scored] = {}
         for entry_idx, phrasing_ids in by_entry.items():
             vocab = self.entry_vocab[entry_idx]
             # The weight of the query words this entry's vocabulary has, and the share of the
             # query that is: no phrasing of the entry can do better than that share.
-            in_vocab = sum(w for t, w in weights.items() if t in vocab)
+            in_vocab = sum(weights[t] for t in weighted & vocab)
             entry_total = effective_total(in_vocab)
             share = in_vocab / entry_total
             if share < min_precision or _best_possible(share) < min_score:

@@ -123,9 +123,11 @@ class Normalizer:
         self._analysed: dict[str, tuple[str, str]] = dict(compiled.analyses) if compiled else {}
         if compiled is not None:
             self.synonyms = dict(compiled.synonyms)
+            self._phrase_words = _phrase_words(self.synonyms)
             self.stopwords = compiled.stopwords
         else:
             self.synonyms = self._compile_synonyms()
+            self._phrase_words = _phrase_words(self.synonyms)
             # Each stopword on its own: read together, neighbours would form synonym phrases.
             self.stopwords = frozenset(t for w in STOPWORDS for t in self.canonical(split_words(w)))
         # Lemmas that synonyms turn into a concept are known words ("билет" of "охотничий билет").
@@ -224,9 +226,10 @@ class Normalizer:
     def _map_synonyms(self, lemmas: list[str]) -> list[str]:
         out: list[str] = []
         i = 0
+        synonyms, longest = self.synonyms, self._phrase_words
         while i < len(lemmas):
-            for size in range(min(MAX_SYNONYM_WORDS, len(lemmas) - i), 0, -1):
-                concept = self.synonyms.get(tuple(lemmas[i : i + size]))
+            for size in range(min(longest.get(lemmas[i], 1), len(lemmas) - i), 0, -1):
+                concept = synonyms.get(tuple(lemmas[i : i + size]))
                 if concept is not None:
                     out.append(concept)
                     i += size
@@ -402,6 +405,16 @@ class Normalizer:
     def _in_dictionary_uncached(self, word: str) -> bool:
         """A real Russian word ("продать") is not a typo of a known one ("подать")."""
         return bool(_CYRILLIC_RE.search(word)) and self._morph.word_is_known(word)
+
+
+def _phrase_words(synonyms: dict[tuple[str, ...], str]) -> dict[str, int]:
+    """The most words a phrase starting with each lemma has ("о" of "о чем можно спросить"):
+    only a word that starts a phrase is tried with the words after it."""
+    longest: dict[str, int] = {}
+    for key in synonyms:
+        if len(key) <= MAX_SYNONYM_WORDS:
+            longest[key[0]] = max(longest.get(key[0], 1), len(key))
+    return longest
 
 
 def split_words(text: str) -> list[str]:

@@ -43,7 +43,10 @@ class SlotReader:
                 key = tuple(t for t in key if t not in _REGION_WORDS)  # "... область" == "..."
                 if key:
                     self._aliases.setdefault(key, region.key)
-        self._longest = max((len(k) for k in self._aliases), default=1)
+        # The most tokens an alias starting with each token has: other tokens name no region.
+        self._alias_words: dict[str, int] = {}
+        for key in self._aliases:
+            self._alias_words[key[0]] = max(self._alias_words.get(key[0], 1), len(key))
         self.alias_tokens = frozenset(t for key in self._aliases for t in key)
 
     def read(self, tokens: Sequence[str]) -> Slots:
@@ -69,7 +72,8 @@ class SlotReader:
                     year = value
                 i += 1
                 continue
-            for size in range(min(self._longest, len(tokens) - i), 0, -1):
+            longest = self._alias_words.get(token, 0)
+            for size in range(min(longest, len(tokens) - i), 0, -1):
                 key = self._aliases.get(tuple(tokens[i : i + size]))
                 if key is not None:
                     if key not in regions:
