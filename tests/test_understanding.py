@@ -107,6 +107,7 @@ def test_english_stays_english(engine: Engine) -> None:
         # A claim told as a story, the region named as people call it, "who of us" not "who".
         ("Смоленщина в 2019 попала в десятку по электронным услугам, не врут?", "Да, верно"),
         ("краем уха слышала, что мы седьмые по эл услугам за 2017. так?", "Да, верно"),
+        ("по итогам 2020 года область вошла в первую пятёрку?", "Да, верно"),
         (
             "Поспорили с соседом полдня. Он уверяет, что в 2020 наша область в рейтинге "
             "госуслуг была на 12-м месте, я говорю что выше. Кто из нас прав?",
@@ -125,6 +126,9 @@ def test_a_claimed_place_is_confirmed_or_corrected(
 def test_an_ordinal_before_another_noun_is_not_a_place(engine: Engine) -> None:
     assert answered(engine, "материнский капитал на второго ребенка сколько") == (
         "maternity-capital"
+    )
+    assert answered(engine, "our son starts first grade in Smolensk, how to apply") == (
+        "school-enrolment"
     )
 
 

@@ -19,6 +19,7 @@ from bot.engine.intents import (
     names_us,
     small_talk,
 )
+from bot.engine.lexicon import RATING_CONTEXT
 from bot.engine.model import ANSWER, CLARIFY, NONE, Answer, Suggestion
 from bot.engine.normalize import MAX_CHARS, Normalized, Normalizer, split_words
 from bot.engine.slots import DEFAULT_REGION, SlotReader, Slots
@@ -265,6 +266,12 @@ class Engine:
         )
         scored = [self._adjust(s, slots) for s in found]
         scored.sort(key=lambda s: s.score, reverse=True)
+        ours = about_us(norm.lemmas) or DEFAULT_REGION in slots.regions
+        if claim is not None and ours and self._speaks_of_rating(norm, scored):
+            # "слышал, мы третьи по эл услугам за 2017?", "по итогам 2019 года область попала
+            # в первую тройку?": a place of ours to check, whichever entry shares the most words.
+            score = scored[0].score if scored else 1.0
+            return self._entry(query, "rating", score, slots, norm, lang, claim)
         if not scored or scored[0].score < CLARIFY_AT:
             return self.compose.none(query, lang, scored[0].score if scored else 0.0)
         top = scored[0]
@@ -273,11 +280,6 @@ class Engine:
             # Only common verbs, adverbs and adjectives in common ("что посмотреть", "как
             # записаться к психологу", "что нового"): no word names this entry's subject.
             return self.compose.none(query, lang, top.score)
-        ours = about_us(norm.lemmas) or DEFAULT_REGION in slots.regions
-        if claim is not None and ours and any(self._about_rating(s) for s in scored[:3]):
-            # "слышал, мы третьи по эл услугам за 2017?": a place of ours to check, whichever
-            # entry shares the most words.
-            return self._entry(query, "rating", top.score, slots, norm, lang, claim)
         if self._about_rating(top):
             if top.entry.kind == "rating" and self._names_another_rating(query, norm, content):
                 return self.compose.other_rating(query, lang, top.score)
@@ -315,6 +317,12 @@ class Engine:
         """A common verb, adverb or adjective the lexicon gives no meaning of its own ("новый",
         "записаться"; not "первый", which is a place)."""
         return token in norm.minor and token not in self._concepts and not self.index.is_rare(token)
+
+    def _speaks_of_rating(self, norm: Normalized, scored: Sequence[Scored]) -> bool:
+        """A rating's words ("итоги", "место", "рейтинг"), or a rating entry among the best."""
+        return bool(RATING_CONTEXT & set(norm.tokens)) or any(
+            self._about_rating(s) for s in scored[:MAX_SUGGESTIONS]
+        )
 
     @staticmethod
     def _about_rating(scored: Scored) -> bool:

@@ -71,6 +71,8 @@ _PLACE_AFTER = frozenset(
     {"место", "строчка", "позиция", "е", "м", "й", "ом", "ое", "th", "st", "nd", "rd", "place"}
 )
 MAX_PLACE = 100
+# What may follow an English ordinal that is a place: "we were fifth in 2019", "first among".
+_EN_AFTER_PLACE = frozenset({"", "in", "among", "of", "for", "this", "that", "last", "again"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +151,16 @@ def about_us(lemmas: Sequence[str]) -> bool:
     return bool(_US & set(lemmas))
 
 
+def _counts_something(ordinal: str, following: str, nouns: frozenset[str]) -> bool:
+    """Whether an ordinal numbers something other than a place: "на второго ребенка",
+    "first grade". An English word after an English ordinal does, unless it says place."""
+    if following in _PLACE_AFTER:
+        return False
+    if ordinal.isascii():
+        return following not in _EN_AFTER_PLACE
+    return following in nouns
+
+
 def claimed_place(lemmas: Sequence[str], nouns: frozenset[str] = frozenset()) -> PlaceClaim | None:
     """The place in the rating a message states, if any ("на 5 месте", "седьмыми", "в десятке").
 
@@ -163,7 +175,7 @@ def claimed_place(lemmas: Sequence[str], nouns: frozenset[str] = frozenset()) ->
             return PlaceClaim(_GROUPS[lemma], within=True, words=(lemma,))
         if lemma in _TOP and following.isdigit() and 0 < int(following) <= MAX_PLACE:
             return PlaceClaim(int(following), within=True, words=(lemma, following))
-        if lemma in _ORDINALS and not (following in nouns and following not in _PLACE_AFTER):
+        if lemma in _ORDINALS and not _counts_something(lemma, following, nouns):
             tens = _TENS.get(lemmas[i - 1], 0) if i > 0 else 0
             return PlaceClaim(tens + _ORDINALS[lemma], words=(lemma,))
         if lemma.isdigit() and 0 < int(lemma) <= MAX_PLACE and following in _PLACE_AFTER:

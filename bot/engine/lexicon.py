@@ -1312,6 +1312,47 @@ STOPWORDS: tuple[str, ...] = (
 
 # Common English verbs: unknown to the knowledge base, they say little about the topic
 # (the counterpart of Russian verbs, which the lemmatiser tags).
+# English words that set the scene of a question, as CONTEXT_WORDS do in Russian.
+CONTEXT_EN: tuple[str, ...] = (
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+    "mother",
+    "father",
+    "mom",
+    "mum",
+    "dad",
+    "grandmother",
+    "grandma",
+    "grandfather",
+    "grandpa",
+    "grandson",
+    "granddaughter",
+    "friend",
+    "colleague",
+    "journalist",
+    "editor",
+    "student",
+    "pensioner",
+    "retiree",
+    "expat",
+    "foreigner",
+    "village",
+    "town",
+    "city",
+    "country",
+    "russia",
+    "summer",
+    "winter",
+    "spring",
+    "autumn",
+    "week",
+    "month",
+    "day",
+    "year",
+)
+
 MINOR_EN: tuple[str, ...] = (
     "make",
     "makes",

@@ -18,6 +18,7 @@ import Stemmer
 from rapidfuzz import fuzz, process
 
 from bot.engine.lexicon import (
+    CONTEXT_EN,
     CONTEXT_WORDS,
     KEPT_AS_TYPED,
     MINISTRY,
@@ -120,6 +121,7 @@ class Normalizer:
         self._stem_en = Stemmer.Stemmer("english")
         self._stem_ru = Stemmer.Stemmer("russian")
         self._minor_en = frozenset(self._stem_en.stemWords(MINOR_EN))
+        self._context_en = frozenset(self._stem_en.stemWords(CONTEXT_EN))
         self._analysed: dict[str, tuple[str, str]] = dict(compiled.analyses) if compiled else {}
         if compiled is not None:
             self.synonyms = dict(compiled.synonyms)
@@ -216,7 +218,9 @@ class Normalizer:
                 return lemma, CONTEXT if scene or lemma in CONTEXT_WORDS else NOUN
             return lemma, ""
         stem = self._stem_en.stemWord(word)
-        return stem, VERB if stem in self._minor_en else ""
+        if stem in self._minor_en:
+            return stem, VERB
+        return stem, CONTEXT if stem in self._context_en else ""
 
     def canonical(self, words: Iterable[str]) -> list[str]:
         """Lemmatise words and map synonym phrases (longest first) to their concept."""
