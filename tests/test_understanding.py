@@ -313,3 +313,11 @@ def test_a_bare_topic_word_lists_its_services(
     answer = engine.ask(query)
     assert (answer.status, answer.topic) == (ANSWER, topic)
     assert card in {s.topic for s in answer.suggestions}
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_every_service_card_is_found_by_its_own_title(engine: Engine, lang: str) -> None:
+    # A category word or a synonym that swallowed a card's subject ("охотничье" as the word
+    # for the hunting group) would turn its title into a menu or a refusal.
+    missed = [e.id for e in engine.kb.services() if engine.ask(e.title.get(lang)).topic != e.id]
+    assert missed == []

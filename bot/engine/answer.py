@@ -82,7 +82,11 @@ YEAR_BONUS = 0.12
 # A question naming another year than an entry's is about something else.
 YEAR_PENALTY = 0.4
 # Words that ask for the list of services rather than one of them: "услуги", "список услуг".
-MENU_WORDS = frozenset({"услуга", "список", "перечень", "каталог", "весь", "какой", "есть"})
+MENU_WORDS = frozenset(
+    {"услуга", "список", "перечень", "каталог", "весь", "какой", "есть", "all", "list"}
+)
+# ...and "госуслуги" with one of these: "перечень госуслуг", but not "портал госуслуг".
+LIST_WORDS = frozenset({"список", "перечень", "каталог", "весь", "all", "list"})
 
 
 def phrasing_tokens(text: str, normalizer: Normalizer, slots: SlotReader) -> list[str]:
@@ -331,7 +335,7 @@ class Engine:
     def _menu(self, query: str, content: Sequence[str], lang: str) -> Answer | None:
         """A message of nothing but a category's words ("налоги", "семья") or "услуги"."""
         words = set(content) - MENU_WORDS
-        if not words:
+        if not words or (words == {"госуслуга"} and LIST_WORDS & set(content)):
             return self.compose.services_menu(query, lang)
         category = self._category(words)
         return self.compose.category(query, category, lang) if category else None
