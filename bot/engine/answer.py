@@ -382,7 +382,7 @@ class Engine:
             return "monitoring-who"  # "кто составляет рейтинг", "когда подводят итоги"
         if len(others) > 1 and topic == "rating-leaders":
             return "rating-neighbours"  # "смоленская, брянская, калужская"
-        if others or topic not in RATING_ENTRIES:
+        if others or topic not in RATING_ENTRIES | {"monitoring-who"}:
             return None
         who, ours = asks_who(norm.lemmas), names_us(norm.lemmas)
         if NEIGHBOUR in content:
