@@ -54,6 +54,11 @@ def test_a_long_message_is_answered_by_the_sentence_that_asks(engine: Engine) ->
         ),
         ("Про рейтинг я всё знаю. А сколько смолян зарегистрированы на госуслугах?", "shares"),
         ("права я уже поменял, теперь вопрос про штрафы гибдд: где их проверить", "traffic-fines"),
+        (
+            "Ушла на пенсию в марте, пенсию назначили. Теперь хочу узнать про выписку "
+            "из электронной трудовой книжки",
+            "work-record",
+        ),
     ],
 )
 def test_what_is_already_done_is_not_what_is_asked(engine: Engine, query: str, topic: str) -> None:

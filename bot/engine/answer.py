@@ -65,7 +65,8 @@ RATING_ASPECTS = frozenset({"рейтинг", "госуслуга", "сравн�
 PLACE, RATING = "место", "рейтинг"
 # "…, а вот ИНН как получить?", "… я уже знаю. А сколько…": what comes after it is the question
 # when what comes before it is already done, had or known.
-_CONTRAST = re.compile(r"(?:[,.;!?:]\s*|\s)(?:а вот|а|но|теперь)\s", re.IGNORECASE)
+_CONTRAST = re.compile(r"(?:[,.;!?:]\s*|\s)(а вот|а|но|теперь)\s", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?]")
 _DONE = frozenset({"уже", "есть", "знаю", "знаем", "знает", "знал", "знала", "знали"})
 # Where a clause of a message ends: a long message is asked clause by clause if need be.
 _CLAUSE_END = re.compile(r"[.!?\n;,]+")
@@ -214,8 +215,12 @@ class Engine:
         found = list(_CONTRAST.finditer(text))
         if not found:
             return None
-        head, tail = text[: found[-1].start()], text[found[-1].end() :]
-        if not _DONE & set(split_words(head)):
+        last = found[-1]
+        head, tail = text[: last.start()], text[last.end() :]
+        # "…всё по-хорошему. Теперь нужна выписка…": a new sentence that starts with "теперь"
+        # asks what is next, whatever came before.
+        next_step = last.group(1).lower() == "теперь" and _SENTENCE_END.search(last.group(0))
+        if not next_step and not _DONE & set(split_words(head)):
             return None
         return tail if self._says_enough(tail, self.normalizer.normalize(tail)) else None
 
