@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from bot.engine.compose import ASPECT_SECTIONS, Composer
 from bot.engine.index import Index, Scored, is_year
@@ -67,6 +68,7 @@ PLACE, RATING = "место", "рейтинг"
 # when what comes before it is already done, had or known.
 _CONTRAST = re.compile(r"(?:[,.;!?:]\s*|\s)(а вот|а|но|теперь)\s", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?]")
+CLAUSE_CACHE = 16
 _DONE = frozenset({"уже", "есть", "знаю", "знаем", "знает", "знал", "знала", "знали"})
 # Where a clause of a message ends: a long message is asked clause by clause if need be.
 _CLAUSE_END = re.compile(r"[.!?\n;,]+")
@@ -152,6 +154,10 @@ class Engine:
             *(vocab for vocab in self.index.entry_vocab if RATING in vocab)
         )
         self.normalizer.set_vocabulary(self.index.vocabulary | self.slots.alias_tokens)
+        # A long message's clauses are read when its whole is checked for another rating and
+        # again when it is asked clause by clause: each is normalised once. Small, so that it
+        # serves one message, not a benchmark's repeats.
+        self._clause = lru_cache(maxsize=CLAUSE_CACHE)(self.normalizer.normalize)
 
     def add_phrasings(self, phrasings: Sequence[tuple[str, str]]) -> int:
         """Teach the engine more wordings (entry id, text), e.g. editors' picks from the
@@ -193,7 +199,7 @@ class Engine:
         sentences = [s for s in _CLAUSE_END.split(query[:MAX_CHARS]) if s.strip()]
         if len(sentences) < 2:
             return answer
-        clauses = [(s, self.normalizer.normalize(s)) for s in sentences]
+        clauses = [(s, self._clause(s)) for s in sentences]
         found = [
             self._ask(s, lang or answer.lang, norm)
             for s, norm in clauses
@@ -360,7 +366,7 @@ class Engine:
         scene."""
         clauses = [c for c in _CLAUSE_END.split(query[:MAX_CHARS]) if c.strip()]
         if len(clauses) > 1:
-            parts = [self.normalizer.normalize(c) for c in clauses]
+            parts = [self._clause(c) for c in clauses]
             said = [(p, self._content(p, self.slots.read(p.tokens))) for p in parts]
         else:
             said = [(norm, list(content))]

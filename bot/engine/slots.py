@@ -94,4 +94,9 @@ class SlotReader:
         if token.endswith(_ADJECTIVE_ENDINGS):
             return True
         n = self._normalizer
-        return token.isascii() and token.isalpha() and token not in n.vocabulary | n.stopwords
+        return (
+            token.isascii()
+            and token.isalpha()
+            and token not in n.vocabulary
+            and token not in n.stopwords
+        )
