@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TUNING_SET = ROOT / "tests" / "queries.yaml"
 HOLDOUT_SETS = tuple(
     ROOT / "bench" / f"holdout{n}.yaml"
-    for n in ("", "2", "3", "4", "5", "6", "7", "7b", "8", "9", "10")
+    for n in ("", "2", "3", "4", "5", "6", "7", "7b", "8", "9", "10", "11")
 )
 
 
