@@ -68,6 +68,7 @@ PLACE, RATING = "место", "рейтинг"
 # when what comes before it is already done, had or known.
 _CONTRAST = re.compile(r"(?:[,.;!?:]\s*|\s)(а вот|а|но|теперь)\s", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?]")
+# How many clauses' normalisations are kept: enough for one long message.
 CLAUSE_CACHE = 16
 _DONE = frozenset({"уже", "есть", "знаю", "знаем", "знает", "знал", "знала", "знали"})
 # Where a clause of a message ends: a long message is asked clause by clause if need be.
@@ -184,7 +185,7 @@ class Engine:
         """
         tail = self._after_contrast(query)
         if tail is not None:
-            asked = self._ask(tail, lang)
+            asked = self._ask(tail, lang, self._clause(tail))
             if asked.status == ANSWER and asked.topic in self._entry_index:
                 return replace(asked, query=query)
         norm = self.normalizer.normalize(query)
@@ -228,13 +229,13 @@ class Engine:
         next_step = last.group(1).lower() == "теперь" and _SENTENCE_END.search(last.group(0))
         if not next_step and not _DONE & set(split_words(head)):
             return None
-        return tail if self._says_enough(tail, self.normalizer.normalize(tail)) else None
+        return tail if self._says_enough(tail, self._clause(tail)) else None
 
     def _says_enough(self, clause: str, norm: Normalized) -> bool:
         """A clause worth answering on its own: two words at least, one of them a word the
-        knowledge base knows that is neither a common verb, nor a number, nor common ("в 2019" alone
-        would be read as a question about that year's rating; "мне 72 года" names nothing;
-        "через госуслуги" or "how do I get it" could be about most entries)."""
+        knowledge base knows that is not a common verb, not a number, and not in most phrasings
+        ("в 2019" alone would be read as a question about that year's rating; "мне 72 года"
+        names nothing; "how do I get it" could be about most entries of a large base)."""
         content = self.normalizer.content(norm.tokens)
         named = [
             t
