@@ -67,10 +67,10 @@ PLACE, RATING = "место", "рейтинг"
 # "…, а вот ИНН как получить?", "… я уже знаю. А сколько…": what comes after it is the question
 # when what comes before it is already done, had or known.
 _CONTRAST = re.compile(r"(?:[,.;!?:]\s*|\s)(а вот|а|но|теперь)\s", re.IGNORECASE)
+_DONE = frozenset({"уже", "есть", "знаю", "знаем", "знает", "знал", "знала", "знали"})
 _SENTENCE_END = re.compile(r"[.!?]")
 # How many clauses' normalisations are kept: enough for one long message.
 CLAUSE_CACHE = 16
-_DONE = frozenset({"уже", "есть", "знаю", "знаем", "знает", "знал", "знала", "знали"})
 # Where a clause of a message ends: a long message is asked clause by clause if need be.
 _CLAUSE_END = re.compile(r"[.!?\n;,]+")
 # A message with one of these already asks about places ("кто на первом месте").
@@ -197,14 +197,13 @@ class Engine:
             # However long its story, a message that asks what the bot can do ("мне дочь
             # прислала ссылку на этот бот… о чём у вас можно спрашивать?") gets that.
             return self.compose.help(query, answer.lang, talk)
-        sentences = [s for s in _CLAUSE_END.split(query[:MAX_CHARS]) if s.strip()]
-        if len(sentences) < 2:
+        clauses = self._clauses(query)
+        if not clauses:
             return answer
-        clauses = [(s, self._clause(s)) for s in sentences]
         found = [
-            self._ask(s, lang or answer.lang, norm)
-            for s, norm in clauses
-            if self._says_enough(s, norm)
+            self._ask(text, lang or answer.lang, part)
+            for text, part in clauses
+            if self._says_enough(text, part)
         ]
         best = max(
             (a for a in found if a.status == ANSWER and a.topic in self._entry_index),
@@ -212,6 +211,11 @@ class Engine:
             default=None,
         )
         return replace(best, query=query) if best is not None else answer
+
+    def _clauses(self, query: str) -> list[tuple[str, Normalized]]:
+        """Each clause of a message of more than one, with its normalisation; [] for one."""
+        texts = [c for c in _CLAUSE_END.split(query[:MAX_CHARS]) if c.strip()]
+        return [(c, self._clause(c)) for c in texts] if len(texts) > 1 else []
 
     def _after_contrast(self, query: str) -> str | None:
         """What a message asks after saying what it already has or knows ("СНИЛС у меня есть,
@@ -365,10 +369,9 @@ class Engine:
         place ("рейтинг качества жизни", "рейтинг лучших школ"): the question is about another
         rating than ours. Nouns elsewhere in a long message ("спорим уже полчаса") set its
         scene."""
-        clauses = [c for c in _CLAUSE_END.split(query[:MAX_CHARS]) if c.strip()]
-        if len(clauses) > 1:
-            parts = [self._clause(c) for c in clauses]
-            said = [(p, self._content(p, self.slots.read(p.tokens))) for p in parts]
+        clauses = self._clauses(query)
+        if clauses:
+            said = [(p, self._content(p, self.slots.read(p.tokens))) for _, p in clauses]
         else:
             said = [(norm, list(content))]
         return any(
