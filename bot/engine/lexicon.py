@@ -500,7 +500,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "пособие": ("пособие", "выплата", "allowance", "benefit", "benefits"),
     "штраф": ("штраф", "fine", "fines", "ticket"),
     "налог": ("налог", "tax", "taxes"),
-    # Retiring, not the pension itself: "когда выйти на пенсию" is not the bare word "пенсия".
     "судимость": (
         "судимость",
         "несудимость",
@@ -508,6 +507,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "отсутствие судимости",
         "criminal record",
     ),
+    # Retiring, not the pension itself: "когда выйти на пенсию" is not the bare word "пенсия".
     "выход_на_пенсию": (
         "выйти на пенсию",
         "уйти на пенсию",
