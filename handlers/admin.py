@@ -138,7 +138,7 @@ async def attach(update: Update, context: Context) -> None:
     _, raw_id, entry_id = query.data.split(":")
     svc = services(context)
     found = await svc.storage.question(int(raw_id))
-    if found is None or all(e.id != entry_id for e in svc.engine.kb.entries):
+    if found is None or svc.engine.kb.find(entry_id) is None:
         await query.answer("Уже не найдено")
         return
     added = await svc.storage.add_phrasing(entry_id, found[0], query.from_user.id)

@@ -32,7 +32,8 @@ async def open_service(update: Update, context: Context) -> None:
     lang = await user_language(update, context)
     entry_id = query.data.split(":", 1)[1]
     engine = services(context).engine
-    if not any(e.id == entry_id and e.kind == "service" for e in engine.kb.entries):
+    entry = engine.kb.find(entry_id)
+    if entry is None or entry.kind != "service":
         await query.answer(t(lang, "stale"))
         return
     await query.answer()

@@ -266,7 +266,7 @@ class Composer:
             self.categories
         ):
             return True
-        return any(e.id == topic for e in self.kb.entries)
+        return self.kb.find(topic) is not None
 
     def topic(self, topic: str, lang: str, query: str = "") -> Answer | None:
         """The answer of a topic by its id (an entry, a category, the menu, help), or None."""
@@ -277,7 +277,7 @@ class Composer:
         category = self.categories.get(topic.removeprefix(CATEGORY_PREFIX))
         if topic.startswith(CATEGORY_PREFIX) and category is not None:
             return self.category(query, category, lang)
-        entry = next((e for e in self.kb.entries if e.id == topic), None)
+        entry = self.kb.find(topic)
         if entry is None:
             return None
         return self.entry(query, entry, 1.0, Slots(), lang)

@@ -146,5 +146,9 @@ class KnowledgeBase:
         """The entry with this id (KeyError if none)."""
         return self._by_id[entry_id]
 
+    def find(self, entry_id: str) -> Entry | None:
+        """The entry with this id, or None (an id from a stale button, a typed topic)."""
+        return self._by_id.get(entry_id)
+
     def rating_year(self, year: int) -> RatingYear | None:
         return next((r for r in self.ratings if r.year == year), None)
