@@ -203,7 +203,8 @@ class Normalizer:
                 # pymorphy3 guesses odd lemmas for words it lacks ("учетку" -> "учеткать");
                 # a stemmer reduces every form of such a word to the same stem.
                 return self._stem_ru.stemWord(word), ""
-            parse = self._morph.parse(word)[0]
+            parses = self._morph.parse(word)
+            parse = _abbreviation(parses) or parses[0]
             lemma = parse.normal_form.replace("ё", "е")
             # Reflexive and plain verbs are one concept: "зарегистрироваться" ~ "зарегистрировать".
             if lemma.endswith(("ться", "тись", "чься")):
@@ -409,6 +410,13 @@ class Normalizer:
     def _in_dictionary_uncached(self, word: str) -> bool:
         """A real Russian word ("продать") is not a typo of a known one ("подать")."""
         return bool(_CYRILLIC_RE.search(word)) and self._morph.word_is_known(word)
+
+
+def _abbreviation(parses: list[pymorphy3.analyzer.Parse]) -> pymorphy3.analyzer.Parse | None:
+    """An abbreviation's reading as likely as the first one: "инн" is the taxpayer number,
+    not the plural of the name Инна, whose reading pymorphy3 lists first at the same score."""
+    best = parses[0].score
+    return next((p for p in parses if "Abbr" in p.tag and p.score >= best), None)
 
 
 def _phrase_words(synonyms: dict[tuple[str, ...], str]) -> dict[str, int]:
