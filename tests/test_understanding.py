@@ -260,10 +260,29 @@ def test_the_registration_figure_leads_with_the_share_not_the_2014_count(
         ("гос.услуги регистрация", "gosuslugi-account"),
         ("рейтинг МЭР 2017", "rating"),
         ("какое место у нас в рейтинге МЭРТ", "rating"),
+        ("где взять инн", "inn"),  # the taxpayer number, not the name Инна
     ],
 )
 def test_chat_spellings_and_abbreviations(engine: Engine, query: str, topic: str) -> None:
     assert answered(engine, query) == topic
+
+
+@pytest.mark.parametrize(
+    ("query", "topic"),
+    [
+        ("а мфц вообще чем занимаются?", "mfc"),
+        ("кто у нас в области занимается электронными услугами", "digital-department"),
+    ],
+)
+def test_what_something_does_is_not_who_is_in_charge(
+    engine: Engine, query: str, topic: str
+) -> None:
+    assert answered(engine, query) == topic
+
+
+def test_how_long_it_takes_is_not_who_is_in_charge(engine: Engine) -> None:
+    tokens = engine.normalizer.normalize("сколько это займет по времени").tokens
+    assert "срок" in tokens and "отвечать" not in tokens
 
 
 def test_a_mayor_is_not_the_ministry_outside_the_rating(engine: Engine) -> None:

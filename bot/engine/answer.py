@@ -14,6 +14,7 @@ from bot.engine.intents import (
     SMALL_TALK,
     PlaceClaim,
     about_us,
+    asks_what_it_does,
     asks_who,
     asks_who_compiles,
     claimed_place,
@@ -64,6 +65,7 @@ SERVICE_ASPECTS = frozenset(
 # Every rating entry is about the rating of electronic public services, whatever it names.
 RATING_ASPECTS = frozenset({"рейтинг", "госуслуга", "сравнить"})
 PLACE, RATING = "место", "рейтинг"
+RESPONSIBLE = "отвечать"
 # "…, а вот ИНН как получить?", "… я уже знаю. А сколько…": what comes after it is the question
 # when what comes before it is already done, had or known.
 _CONTRAST = re.compile(r"(?:[,.;!?:]\s*|\s)(а вот|а|но|теперь)\s", re.IGNORECASE)
@@ -360,9 +362,14 @@ class Engine:
         return self._category_phrases.get(frozenset(words))
 
     def _content(self, norm: Normalized, slots: Slots) -> list[str]:
-        """The words a message says about its subject: no stopwords, regions or small talk."""
+        """The words a message says about its subject: no stopwords, regions or small talk;
+        no "in charge" when it asks what something does ("чем занимается МФЦ" asks what the
+        MFC is; "кто занимается цифровизацией" asks who is in charge of it)."""
         kept = (t for i, t in enumerate(norm.tokens) if i not in slots.region_used)
-        return [t for t in self.normalizer.content(kept) if t not in SMALL_TALK]
+        said = [t for t in self.normalizer.content(kept) if t not in SMALL_TALK]
+        if RESPONSIBLE in said and asks_what_it_does(norm.lemmas):
+            said.remove(RESPONSIBLE)
+        return said
 
     def _names_another_rating(self, query: str, norm: Normalized, content: Sequence[str]) -> bool:
         """A noun no entry about a rating knows, in the clause that speaks of a rating or a

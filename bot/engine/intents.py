@@ -97,6 +97,7 @@ def small_talk(tokens: Sequence[str]) -> tuple[str, ...]:
 _WHO = frozenset({"кто", "who", "which"})
 _WHICH, _WHICH_OF = "какой", frozenset({"регион", "область", "субъект"})
 _WHO_OF_US = ("кто", "из", "мы")
+_WHAT = frozenset({"что", "чем", "what"})
 # Words that make a place a claim about the region itself: "мы в десятке?", "область на 5 месте".
 _US = frozenset({"мы", "наш", "область", "смоленщина", "смоленский", "we", "our", "us", "smolensk"})
 
@@ -138,6 +139,13 @@ def asks_who(lemmas: Sequence[str]) -> bool:
     of_us = any(tuple(lemmas[i : i + 3]) == _WHO_OF_US for i in range(len(lemmas) - 2))
     who = bool(_WHO & set(lemmas)) and not of_us
     return who or any(a == _WHICH and b in _WHICH_OF for a, b in itertools.pairwise(lemmas))
+
+
+def asks_what_it_does(lemmas: Sequence[str]) -> bool:
+    """Whether a message asks what something does ("чем занимается МФЦ", "за что отвечает",
+    "what does it do") rather than who or which body does it."""
+    words = set(lemmas)
+    return bool(_WHAT & words) and not asks_who(lemmas) and _WHICH not in words
 
 
 def names_us(lemmas: Sequence[str]) -> bool:
