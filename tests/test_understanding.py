@@ -34,6 +34,20 @@ def test_an_unknown_word_does_not_sink_a_clear_question(
     assert answered(engine, query) == topic
 
 
+@pytest.mark.parametrize(
+    ("query", "topic"),
+    [
+        ("на работу просят инн где его получить", "inn"),
+        ("в банке сказали нужен снилс, как его сделать", "snils"),
+        ("сколько стоит прописка в доме", "residence-registration"),
+    ],
+)
+def test_where_a_story_happens_weighs_less_than_what_it_asks(
+    engine: Engine, query: str, topic: str
+) -> None:
+    assert answered(engine, query) == topic
+
+
 def test_a_long_message_is_answered_by_the_sentence_that_asks(engine: Engine) -> None:
     story = (
         "Живу в деревне под Велижем, сосед на тракторе возит в райцентр по вторникам, "

@@ -133,6 +133,17 @@ CONTEXT_WORDS = frozenset(
         "регистратура",
         "заметка",
         "статья",
+        # What a story is told around: "прописаться в новой квартире", "на работу просят",
+        # "по номеру машины", "сын поставил на телефон". Cards that are about one of these
+        # still have it; it just weighs less where it only sets the scene.
+        "квартира",
+        "дом",
+        "работа",
+        "номер",
+        "телефон",
+        "компьютер",
+        "деньга",
+        "банк",
         # Units of time: "в каком месяце", "болела две недели".
         "неделя",
         "месяц",
