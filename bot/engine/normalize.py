@@ -123,13 +123,11 @@ class Normalizer:
         self._minor_en = frozenset(self._stem_en.stemWords(MINOR_EN))
         self._context_en = frozenset(self._stem_en.stemWords(CONTEXT_EN))
         self._analysed: dict[str, tuple[str, str]] = dict(compiled.analyses) if compiled else {}
+        self.synonyms = dict(compiled.synonyms) if compiled else self._compile_synonyms()
+        self._set_phrases()
         if compiled is not None:
-            self.synonyms = dict(compiled.synonyms)
-            self._phrase_words = _phrase_words(self.synonyms)
             self.stopwords = compiled.stopwords
         else:
-            self.synonyms = self._compile_synonyms()
-            self._phrase_words = _phrase_words(self.synonyms)
             # Each stopword on its own: read together, neighbours would form synonym phrases.
             self.stopwords = frozenset(t for w in STOPWORDS for t in self.canonical(split_words(w)))
         # Lemmas that synonyms turn into a concept are known words ("билет" of "охотничий билет").
@@ -140,6 +138,8 @@ class Normalizer:
         self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
         self._cyrillic = lru_cache(maxsize=50_000)(self._cyrillic_uncached)
         self._in_dictionary = lru_cache(maxsize=50_000)(self._in_dictionary_uncached)
+        # Most of what people type between two spaces has been typed before.
+        self._chunk = lru_cache(maxsize=50_000)(self._chunk_uncached)
 
     def _compile_synonyms(self) -> dict[tuple[str, ...], str]:
         synonyms: dict[tuple[str, ...], str] = {}
@@ -228,19 +228,24 @@ class Normalizer:
         lemmas = [self._lemma(w) for w in words]
         return self._map_synonyms(lemmas)
 
+    def _set_phrases(self) -> None:
+        self._single = {key[0]: concept for key, concept in self.synonyms.items() if len(key) == 1}
+        self._phrase_words = _phrase_words(self.synonyms)
+
     def _map_synonyms(self, lemmas: list[str]) -> list[str]:
         out: list[str] = []
-        i = 0
-        synonyms, longest = self.synonyms, self._phrase_words
-        while i < len(lemmas):
-            for size in range(min(longest.get(lemmas[i], 1), len(lemmas) - i), 0, -1):
+        i, n = 0, len(lemmas)
+        synonyms, single, longest = self.synonyms, self._single, self._phrase_words
+        while i < n:
+            lemma = lemmas[i]
+            for size in range(min(longest.get(lemma, 1), n - i), 1, -1):
                 concept = synonyms.get(tuple(lemmas[i : i + size]))
                 if concept is not None:
                     out.append(concept)
                     i += size
                     break
             else:
-                out.append(lemmas[i])
+                out.append(single.get(lemma, lemma))
                 i += 1
         return out
 
@@ -265,6 +270,7 @@ class Normalizer:
         )
         self._correct.cache_clear()
         self._cyrillic.cache_clear()
+        self._chunk.cache_clear()
 
     def _known(self, token: str) -> bool:
         return token in self._known_words or token.isdigit() or token == "%"
@@ -359,16 +365,9 @@ class Normalizer:
         layout_fixed = False
         words: list[tuple[str, str]] = []  # (word as typed, lemma)
         for chunk in text.split():
-            chosen = self._lemmas_of(chunk)
-            # A Russian word the knowledge base lacks ("свежую") is still Russian, not a word
-            # typed in the wrong layout ("cdt;e." would read as two unknown Latin words).
-            if not all(self._known(lemma) or self._in_dictionary(w) for w, lemma in chosen):
-                alt_chunk = _other_layout(chunk)
-                if alt_chunk is not None:
-                    alt = self._lemmas_of(alt_chunk)
-                    if alt and self._familiarity(alt) > self._familiarity(chosen):
-                        chosen, layout_fixed = alt, True
-            words.extend(self._spelled_in_cyrillic(w, lemma) for w, lemma in chosen)
+            read, fixed_layout = self._chunk(chunk)
+            words.extend(read)
+            layout_fixed = layout_fixed or fixed_layout
         if any(lemma in RATING_CONTEXT for _, lemma in words):
             words = [
                 (word, MINISTRY if word in MINISTRY_ABBREVIATIONS else lemma)
@@ -404,6 +403,21 @@ class Normalizer:
             frozenset(kinds[VERB]),
         )
 
+    def _chunk_uncached(self, chunk: str) -> tuple[tuple[tuple[str, str], ...], bool]:
+        """The (word, lemma) pairs of what was typed between two spaces, and whether it was
+        read in the other keyboard layout."""
+        chosen = self._lemmas_of(chunk)
+        layout_fixed = False
+        # A Russian word the knowledge base lacks ("свежую") is still Russian, not a word
+        # typed in the wrong layout ("cdt;e." would read as two unknown Latin words).
+        if not all(self._known(lemma) or self._in_dictionary(w) for w, lemma in chosen):
+            alt_chunk = _other_layout(chunk)
+            if alt_chunk is not None:
+                alt = self._lemmas_of(alt_chunk)
+                if alt and self._familiarity(alt) > self._familiarity(chosen):
+                    chosen, layout_fixed = alt, True
+        return tuple(self._spelled_in_cyrillic(w, lemma) for w, lemma in chosen), layout_fixed
+
     def _lemmas_of(self, chunk: str) -> list[tuple[str, str]]:
         return [(w, self._lemma(w)) for w in _WORD_RE.findall(chunk)]
 
@@ -420,11 +434,11 @@ def _abbreviation(parses: list[pymorphy3.analyzer.Parse]) -> pymorphy3.analyzer.
 
 
 def _phrase_words(synonyms: dict[tuple[str, ...], str]) -> dict[str, int]:
-    """The most words a phrase starting with each lemma has ("о" of "о чем можно спросить"):
-    only a word that starts a phrase is tried with the words after it."""
+    """The most words a phrase of two or more starting with each lemma has ("о" of "о чем
+    можно спросить"): only a word that starts a phrase is tried with the words after it."""
     longest: dict[str, int] = {}
     for key in synonyms:
-        if len(key) <= MAX_SYNONYM_WORDS:
+        if 1 < len(key) <= MAX_SYNONYM_WORDS:
             longest[key[0]] = max(longest.get(key[0], 1), len(key))
     return longest
 
