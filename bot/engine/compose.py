@@ -8,6 +8,7 @@ follow-up buttons, and the terminal prints it after the first screen.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bot.engine.intents import GREETING, THANKS, PlaceClaim
 from bot.engine.model import ANSWER, NONE, Answer, SourceRef, Suggestion
@@ -21,6 +22,8 @@ from bot.kb.model import SERVICE_SECTIONS, Category, Citation, Entry, KnowledgeB
 CARD_SCREEN = 1000
 # A figures answer's first screen: the lead figure of each kind, then earlier ones while they fit.
 FIGURES_SCREEN = 700
+# How many composed cards and reference lists are kept (cards x languages x what was asked).
+COMPOSED_CACHE = 4096
 HELP_TOPIC = "help"
 GUIDES = ("guide", "guides")
 SERVICES_TOPIC = "services"
@@ -43,6 +46,10 @@ class Composer:
         self.ratings = RatingAnswers(kb)
         self.categories = {c.id: c for c in kb.categories}
         self._fallbacks: dict[str, str] = {}
+        # A card's first screen and its references depend on the card, the language and what
+        # was asked, not on the words: each is composed once. Bounded: the cards are few.
+        self._card = lru_cache(maxsize=COMPOSED_CACHE)(self._card_uncached)
+        self._refs = lru_cache(maxsize=COMPOSED_CACHE)(self._refs_uncached)
 
     # -- entries ---------------------------------------------------------------------------
     def entry(
@@ -118,6 +125,25 @@ class Composer:
     ) -> Answer:
         """Summary, the sections the question asked for, the steps if they still fit."""
         sections = {name: entry.sections[name].get(lang) for name in SERVICE_SECTIONS}
+        body, follow_ups = self._card(entry.id, lang, tuple(aspects))
+        return self._answer(
+            query,
+            entry,
+            score,
+            lang,
+            entry.title.get(lang),
+            body,
+            entry.sources,
+            sections=sections,
+            follow_ups=follow_ups,
+        )
+
+    def _card_uncached(
+        self, entry_id: str, lang: str, aspects: tuple[str, ...]
+    ) -> tuple[str, tuple[str, ...]]:
+        """A service card's first screen and the sections left for buttons."""
+        entry = self.kb.entry(entry_id)
+        sections = {name: entry.sections[name].get(lang) for name in SERVICE_SECTIONS}
         shown = ["summary", *(a for a in aspects if a in sections)]
         if "steps" not in shown:
             shown.append("steps")
@@ -135,17 +161,7 @@ class Composer:
             parts.append(part(name))
             on_screen.append(name)
         follow_ups = tuple(n for n in SERVICE_SECTIONS if n not in on_screen)
-        return self._answer(
-            query,
-            entry,
-            score,
-            lang,
-            entry.title.get(lang),
-            "\n\n".join(parts),
-            entry.sources,
-            sections=sections,
-            follow_ups=follow_ups,
-        )
+        return "\n\n".join(parts), follow_ups
 
     def _figures(
         self, entry: Entry, year: int | None, lang: str
@@ -182,6 +198,9 @@ class Composer:
         return "\n".join(lines), "\n".join(history), cites
 
     def refs(self, cites: Sequence[Citation], lang: str) -> tuple[SourceRef, ...]:
+        return self._refs(tuple(cites), lang)
+
+    def _refs_uncached(self, cites: tuple[Citation, ...], lang: str) -> tuple[SourceRef, ...]:
         refs = []
         for c in cites:
             src = self.kb.sources[c.ref]

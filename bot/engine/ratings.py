@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from bot.engine.intents import PlaceClaim
 from bot.engine.slots import DEFAULT_REGION, Slots
 from bot.i18n import count_of
 from bot.kb.model import Citation, KnowledgeBase, Placement, RatingYear
+
+# How many composed rating answers are kept (topics x years x regions x languages).
+COMPOSED_CACHE = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,9 @@ class RatingAnswers:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.years = kb.ratings
+        # An answer depends on the topic, the year and regions asked and the language: each is
+        # composed once (bounded: a few topics, years and regions).
+        self._composed = lru_cache(maxsize=COMPOSED_CACHE)(self._compose_uncached)
 
     def _name(self, region: str, lang: str) -> str:
         return self.kb.regions[region].name.get(lang)
@@ -105,6 +112,10 @@ class RatingAnswers:
         )
 
     def _compose(self, topic: str, slots: Slots, lang: str) -> Composed:
+        # Where in the message the regions were named does not change the answer.
+        return self._composed(topic, replace(slots, region_used=frozenset()), lang)
+
+    def _compose_uncached(self, topic: str, slots: Slots, lang: str) -> Composed:
         regions = tuple(r for r in slots.regions if r != DEFAULT_REGION)
         if slots.year is not None and self.kb.rating_year(slots.year) is None:
             return Composed(
