@@ -122,6 +122,7 @@ class Index:
             self.phrasings.append(Phrasing(entry_idx, key[1], " ".join(sorted(tokens)), weight))
             for t in key[1]:
                 self.postings[t].append(idx)
+        self.phrasing_entry = [p.entry for p in self.phrasings]
         # How many phrasings make a word common: a tenth of them, within these bounds.
         self.common = max(MIN_COMMON, min(COMMON_POSTINGS, len(self.phrasings) // 10))
 
@@ -191,16 +192,17 @@ class Index:
                 break
             candidates.update(postings)
         by_entry: dict[int, list[int]] = defaultdict(list)
+        entry_of = self.phrasing_entry
         for p_idx in candidates:
-            by_entry[self.phrasings[p_idx].entry].append(p_idx)
+            by_entry[entry_of[p_idx]].append(p_idx)
         idf = self.idf
-        weighted = frozenset(weights)
+        weighted = tuple(weights.items())
         best: dict[int, Scored] = {}
         for entry_idx, phrasing_ids in by_entry.items():
             vocab = self.entry_vocab[entry_idx]
             # The weight of the query words this entry's vocabulary has, and the share of the
             # query that is: no phrasing of the entry can do better than that share.
-            in_vocab = sum(weights[t] for t in weighted & vocab)
+            in_vocab = sum(w for t, w in weighted if t in vocab)
             entry_total = effective_total(in_vocab)
             share = in_vocab / entry_total
             if share < min_precision or _best_possible(share) < min_score:

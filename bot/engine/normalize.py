@@ -103,6 +103,17 @@ class Normalized:
 
 
 @dataclass(frozen=True, slots=True)
+class _Word:
+    """One word of a message: as typed (or read in Cyrillic), its lemma, the known word a
+    typo in it meant, and its kind (see Normalizer._analyse_uncached)."""
+
+    typed: str
+    lemma: str
+    fix: str | None
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledLexicon:
     """The lexicon reduced to lemmas, and every word analysed so far: computed when the
     knowledge base is compiled and stored with it, so that starting needs no lemmatiser
@@ -363,38 +374,29 @@ class Normalizer:
         if russian is not None:
             text = russian
         layout_fixed = False
-        words: list[tuple[str, str]] = []  # (word as typed, lemma)
+        words: list[_Word] = []
         for chunk in text.split():
             read, fixed_layout = self._chunk(chunk)
             words.extend(read)
             layout_fixed = layout_fixed or fixed_layout
-        if any(lemma in RATING_CONTEXT for _, lemma in words):
+        if any(w.lemma in RATING_CONTEXT for w in words):
             words = [
-                (word, MINISTRY if word in MINISTRY_ABBREVIATIONS else lemma)
-                for word, lemma in words
+                _Word(w.typed, MINISTRY, None, w.kind) if w.typed in MINISTRY_ABBREVIATIONS else w
+                for w in words
             ]
-        corrected: list[tuple[str, str]] = []
-        fixed: list[str] = []
-        for word, lemma in words:
-            if not self._known(lemma) and not self._in_dictionary(word):
-                # The stem, or the word as typed: "пасобие" is nearer "пособие" than its stem is.
-                fix = self._correct(lemma) or self._correct(word)
-                if fix is not None:
-                    corrected.append((word, fix))
-                    lemma = fix
-            fixed.append(lemma)
+        corrected = tuple((w.typed, w.fix) for w in words if w.fix is not None)
+        fixed = [w.lemma if w.fix is None else w.fix for w in words]
         tokens = self._map_synonyms(fixed)
-        lemmas = [lemma for _, lemma in words]
+        lemmas = [w.lemma for w in words]
         kinds: dict[str, set[str]] = {MINOR: set(), VERB: set(), CONTEXT: set(), NOUN: set()}
-        for word, lemma in words:
-            kind = self._analyse(word)[1]
-            if kind:
-                kinds[kind].add(lemma)
+        for w in words:
+            if w.kind:
+                kinds[w.kind].add(w.lemma)
         return Normalized(
             tuple(tokens),
             _language(lemmas),
             layout_fixed,
-            tuple(corrected),
+            corrected,
             frozenset(kinds[MINOR] | kinds[VERB]),
             tuple(fixed),
             russian is not None,
@@ -403,9 +405,9 @@ class Normalizer:
             frozenset(kinds[VERB]),
         )
 
-    def _chunk_uncached(self, chunk: str) -> tuple[tuple[tuple[str, str], ...], bool]:
-        """The (word, lemma) pairs of what was typed between two spaces, and whether it was
-        read in the other keyboard layout."""
+    def _chunk_uncached(self, chunk: str) -> tuple[tuple[_Word, ...], bool]:
+        """The words of what was typed between two spaces, and whether it was read in the
+        other keyboard layout."""
         chosen = self._lemmas_of(chunk)
         layout_fixed = False
         # A Russian word the knowledge base lacks ("свежую") is still Russian, not a word
@@ -416,7 +418,15 @@ class Normalizer:
                 alt = self._lemmas_of(alt_chunk)
                 if alt and self._familiarity(alt) > self._familiarity(chosen):
                     chosen, layout_fixed = alt, True
-        return tuple(self._spelled_in_cyrillic(w, lemma) for w, lemma in chosen), layout_fixed
+        words = []
+        for typed, lemma in chosen:
+            word, lemma = self._spelled_in_cyrillic(typed, lemma)
+            fix = None
+            if not self._known(lemma) and not self._in_dictionary(word):
+                # The stem, or the word as typed: "пасобие" is nearer "пособие" than its stem is.
+                fix = self._correct(lemma) or self._correct(word)
+            words.append(_Word(word, lemma, fix, self._analyse(word)[1]))
+        return tuple(words), layout_fixed
 
     def _lemmas_of(self, chunk: str) -> list[tuple[str, str]]:
         return [(w, self._lemma(w)) for w in _WORD_RE.findall(chunk)]
@@ -460,6 +470,9 @@ def _other_layout(chunk: str) -> str | None:
 
 
 def _language(lemmas: list[str]) -> str:
-    latin = sum(1 for t in lemmas if _LATIN_RE.match(t))
-    cyrillic = sum(1 for t in lemmas if _CYRILLIC_RE.match(t))
+    latin = cyrillic = 0
+    for t in lemmas:
+        first = t[:1]
+        latin += "a" <= first <= "z"
+        cyrillic += "а" <= first <= "я"
     return "en" if latin > cyrillic else "ru"
