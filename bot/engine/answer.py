@@ -158,9 +158,10 @@ class Engine:
         )
         self.normalizer.set_vocabulary(self.index.vocabulary | self.slots.alias_tokens)
         # A long message's clauses are read when its whole is checked for another rating and
-        # again when it is asked clause by clause: each is normalised once. Small, so that it
-        # serves one message, not a benchmark's repeats.
+        # again when it is asked clause by clause: each is normalised and read for years and
+        # regions once. Small, so that it serves one message, not a benchmark's repeats.
         self._clause = lru_cache(maxsize=CLAUSE_CACHE)(self.normalizer.normalize)
+        self._slots = lru_cache(maxsize=CLAUSE_CACHE)(self.slots.read)
 
     def add_phrasings(self, phrasings: Sequence[tuple[str, str]]) -> int:
         """Teach the engine more wordings (entry id, text), e.g. editors' picks from the
@@ -256,7 +257,7 @@ class Engine:
     def _ask(self, query: str, lang: str | None, norm: Normalized | None = None) -> Answer:
         norm = norm or self.normalizer.normalize(query)
         lang = lang or norm.lang
-        slots = self.slots.read(norm.tokens)
+        slots = self._slots(norm.tokens)
         talk = small_talk(norm.tokens)
         content = self._content(norm, slots)
         if talk and all(t in norm.minor for t in content):
@@ -378,7 +379,7 @@ class Engine:
         scene."""
         clauses = self._clauses(query)
         if clauses:
-            said = [(p, self._content(p, self.slots.read(p.tokens))) for _, p in clauses]
+            said = [(p, self._content(p, self._slots(p.tokens))) for _, p in clauses]
         else:
             said = [(norm, list(content))]
         return any(
