@@ -115,6 +115,10 @@ _COMPILING = frozenset(
         "подвести",
         "публиковать",
         "опубликовать",
+        "вести",
+        "формировать",
+        "сформировать",
+        "выпускать",
         "compile",
         "make",
         "conduct",
@@ -123,13 +127,22 @@ _COMPILING = frozenset(
     }
 )
 _WHEN = frozenset({"когда", "when"})
+# "в каком месяце", "what month": when, too.
+_WHICH_EN = frozenset({"what", "which"})
+_TIME_UNITS = frozenset({"месяц", "число", "день", "month", "date", "day"})
+# Naming who makes it ("Минцифры ведёт рейтинг?") is asking who makes it.
+_AGENCIES = frozenset({"минэкономразвития", "минцифр", "министерство", "ministry"})
 
 
 def asks_who_compiles(lemmas: Sequence[str]) -> bool:
     """Whether a message asks who makes a rating, or when its results come out ("кто
-    составляет рейтинг", "когда МЭР подводит итоги"), rather than who is in it."""
+    составляет рейтинг", "в каком месяце подводят итоги", "правда, что его ведёт
+    Минцифры?"), rather than who is in it."""
     words = set(lemmas)
-    return bool((_WHO | _WHEN) & words) and bool(_COMPILING & words)
+    when = bool(_WHEN & words) or any(
+        a in _WHICH_EN | {_WHICH} and b in _TIME_UNITS for a, b in itertools.pairwise(lemmas)
+    )
+    return bool(_WHO & words or when or _AGENCIES & words) and bool(_COMPILING & words)
 
 
 def asks_who(lemmas: Sequence[str]) -> bool:
