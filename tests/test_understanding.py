@@ -91,6 +91,12 @@ def test_only_common_adjectives_and_verbs_in_common_is_off_topic(engine: Engine)
     assert answered(engine, "кто был первым в 2019") == "rating-leaders"  # a place, not a word
 
 
+def test_only_a_scene_word_in_common_is_off_topic(engine: Engine) -> None:
+    # The MFC card gives the MFC's phone; mending a phone is not about it.
+    assert engine.ask("где починить телефон").status == NONE
+    assert answered(engine, "телефон мфц в вязьме") == "mfc"
+
+
 # 2. Russian typed in Latin letters.
 @pytest.mark.parametrize(
     ("query", "topic"),

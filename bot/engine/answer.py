@@ -338,8 +338,10 @@ class Engine:
 
     def _says_little(self, token: str, norm: Normalized) -> bool:
         """A common verb, adverb or adjective the lexicon gives no meaning of its own ("новый",
-        "записаться"; not "первый", which is a place)."""
-        return token in norm.minor and token not in self._concepts and not self.index.is_rare(token)
+        "записаться"; not "первый", which is a place), or a word that only sets the scene
+        ("телефон" in "где отремонтировать телефон")."""
+        weak = token in norm.minor or token in norm.context
+        return weak and token not in self._concepts and not self.index.is_rare(token)
 
     def _speaks_of_rating(self, norm: Normalized, scored: Sequence[Scored]) -> bool:
         """A rating's words ("итоги", "место", "рейтинг"), or a rating entry among the best."""
