@@ -351,6 +351,8 @@ def test_what_a_rating_question_does_picks_its_entry(
         ("налоги", "services-taxes", "property-taxes"),
         ("семья", "services-family", "marriage-registration"),
         ("транспорт", "services-transport", "traffic-fines"),
+        ("покажи услуги", "services", "services-health"),
+        ("медуслуги", "services-health", "doctor-appointment"),
     ],
 )
 def test_a_bare_topic_word_lists_its_services(

@@ -89,7 +89,19 @@ YEAR_BONUS = 0.12
 YEAR_PENALTY = 0.4
 # Words that ask for the list of services rather than one of them: "услуги", "список услуг".
 MENU_WORDS = frozenset(
-    {"услуга", "список", "перечень", "каталог", "весь", "какой", "есть", "all", "list"}
+    {
+        "услуга",
+        "список",
+        "перечень",
+        "каталог",
+        "весь",
+        "какой",
+        "есть",
+        "показать",
+        "all",
+        "list",
+        "show",
+    }
 )
 # ...and "госуслуги" with one of these: "перечень госуслуг", but not "портал госуслуг".
 LIST_WORDS = frozenset({"список", "перечень", "каталог", "весь", "all", "list"})
