@@ -91,6 +91,13 @@ def test_only_common_adjectives_and_verbs_in_common_is_off_topic(engine: Engine)
     assert answered(engine, "кто был первым в 2019") == "rating-leaders"  # a place, not a word
 
 
+def test_a_childs_marks_are_the_school_diary_not_the_monitoring(engine: Engine) -> None:
+    assert answered(engine, "как глянуть оценки дочки") == "e-diary"
+    assert answered(engine, "по каким критериям шла оценка услуг в мониторинге 2019") == (
+        "monitoring-2019"
+    )
+
+
 def test_only_a_scene_word_in_common_is_off_topic(engine: Engine) -> None:
     # The MFC card gives the MFC's phone; mending a phone is not about it.
     assert engine.ask("где починить телефон").status == NONE
