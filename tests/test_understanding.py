@@ -91,6 +91,14 @@ def test_only_common_adjectives_and_verbs_in_common_is_off_topic(engine: Engine)
     assert answered(engine, "кто был первым в 2019") == "rating-leaders"  # a place, not a word
 
 
+@pytest.mark.parametrize(
+    ("query", "topic"),
+    [("what is my taxpayer id", "inn"), ("gosuslugi account protection", "account-security")],
+)
+def test_english_names_of_a_service(engine: Engine, query: str, topic: str) -> None:
+    assert answered(engine, query) == topic
+
+
 def test_a_childs_marks_are_the_school_diary_not_the_monitoring(engine: Engine) -> None:
     assert answered(engine, "как глянуть оценки дочки") == "e-diary"
     assert answered(engine, "по каким критериям шла оценка услуг в мониторинге 2019") == (

@@ -759,6 +759,24 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "quote",
     ),
     "оценивать": ("оценивать", "оценить", "оценка", "assess", "assessed", "assessment", "evaluate"),
+    "инн": (
+        "инн",
+        "идентификационный номер налогоплательщика",
+        "номер налогоплательщика",
+        "tax number",
+        "taxpayer number",
+        "tax id",
+        "taxpayer id",
+    ),
+    "безопасность": (
+        "безопасность",
+        "защита",
+        "защитить",
+        "security",
+        "secure",
+        "protect",
+        "protection",
+    ),
     # A child's marks at school, not the assessment of services in the monitoring.
     "школьная_оценка": (
         "оценки ребенка",
