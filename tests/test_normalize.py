@@ -132,3 +132,8 @@ def test_no_region_name_reads_as_a_concept(engine: Engine) -> None:
     for region in engine.kb.regions.values():
         for alias in (*region.aliases, region.name.ru, region.name.en):
             assert not concepts & set(tokens(engine, alias)), alias
+
+
+def test_a_noun_that_may_be_a_thing_is_not_a_person_setting_the_scene(engine: Engine) -> None:
+    assert "счетчик" not in engine.normalizer.normalize("показания счетчика").context  # a meter
+    assert "бабушка" in engine.normalizer.normalize("бабушка не может войти").context

@@ -225,8 +225,12 @@ class Normalizer:
             if parse.tag.POS in _MINOR_POS:
                 return lemma, MINOR
             if parse.tag.POS == "NOUN":
-                # People (animate nouns), names and places set a question's scene.
-                scene = "anim" in parse.tag or bool(_SCENE_TAGS & parse.tag.grammemes)
+                # People (animate nouns), names and places set a question's scene; a noun
+                # that may also be a thing ("счётчик", a meter or a counting clerk) is a thing.
+                person = "anim" in parse.tag and not any(
+                    "inan" in p.tag and p.normal_form == parse.normal_form for p in parses
+                )
+                scene = person or bool(_SCENE_TAGS & parse.tag.grammemes)
                 return lemma, CONTEXT if scene or lemma in CONTEXT_WORDS else NOUN
             return lemma, ""
         stem = self._stem_en.stemWord(word)
