@@ -36,7 +36,7 @@ FUZZ_SHARE = 0.15
 # Words an entry does not explain pull its score down less when the query already says much
 # about it: past this much explained weight (about two specific words), what else a long,
 # chatty message says ("меня сократили на заводе, мне 58 лет") counts for less and less.
-STRONG_EVIDENCE = 4.0
+STRONG_EVIDENCE = 3.5
 VOCAB_CREDIT = 0.5
 # The weights above are for a knowledge base of tens of entries. In a larger one a known word's
 # IDF grows (log(1 + n / df)) while these would not, and words the knowledge base has never
