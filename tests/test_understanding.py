@@ -99,6 +99,27 @@ def test_english_names_of_a_service(engine: Engine, query: str, topic: str) -> N
     assert answered(engine, query) == topic
 
 
+# What residents call services and papers: abbreviations, slang, everyday names.
+@pytest.mark.parametrize(
+    ("query", "topic"),
+    [
+        ("хэлп", HELP_TOPIC),
+        ("этк как получить", "work-record"),
+        ("номер в пенсионном фонде потеряла", "snils"),
+        ("что такое рпгу", "regional-portal"),
+        ("пп номер 236", "decree-236"),
+        ("травмат как купить", "firearms-licence"),
+        ("мат капитал на ипотеку", "maternity-capital"),
+        ("справку из полиции для работы как получить", "criminal-record-certificate"),
+        ("первоклашек когда записывают", "school-enrolment"),
+        ("заслуженный отдых когда положен", "old-age-pension"),
+        ("во сколько обойдется развод", "divorce"),  # costs, not overtakes
+    ],
+)
+def test_everyday_names_of_services(engine: Engine, query: str, topic: str) -> None:
+    assert answered(engine, query) == topic
+
+
 def test_a_childs_marks_are_the_school_diary_not_the_monitoring(engine: Engine) -> None:
     assert answered(engine, "как глянуть оценки дочки") == "e-diary"
     assert answered(engine, "по каким критериям шла оценка услуг в мониторинге 2019") == (
@@ -252,6 +273,18 @@ def test_another_rating_is_named_as_unknown(engine: Engine, query: str) -> None:
     assert answer.status == NONE and "Про этот рейтинг у меня проверенных данных нет" in (
         answer.body
     )
+
+
+@pytest.mark.parametrize(
+    "query", ["what is the best restaurant ranking in smolensk", "лучшие кафе смоленска"]
+)
+def test_the_best_of_something_else_is_not_the_leaders(engine: Engine, query: str) -> None:
+    assert engine.ask(query).status == NONE
+
+
+def test_a_mistyped_english_word_beside_a_rating_is_not_another_thing(engine: Engine) -> None:
+    query = "which regions lead the e-goverment services rating"
+    assert answered(engine, query) == "rating-leaders"
 
 
 def test_the_digital_transformation_rating_is_one_the_bot_knows(engine: Engine) -> None:

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
+from rapidfuzz import fuzz, process
+
 from bot.engine.compose import ASPECT_SECTIONS, Composer
 from bot.engine.index import Index, Scored, is_year
 from bot.engine.intents import (
@@ -21,7 +23,7 @@ from bot.engine.intents import (
     names_us,
     small_talk,
 )
-from bot.engine.lexicon import RATING_CONTEXT
+from bot.engine.lexicon import RATING_CONTEXT, SCENE_THINGS
 from bot.engine.model import ANSWER, CLARIFY, NONE, Answer, Suggestion
 from bot.engine.normalize import MAX_CHARS, Normalized, Normalizer, split_words
 from bot.engine.slots import DEFAULT_REGION, SlotReader, Slots
@@ -78,6 +80,11 @@ _CLAUSE_END = re.compile(r"[.!?\n;,]+")
 # A message with one of these already asks about places ("кто на первом месте").
 PLACE_WORDS = frozenset({PLACE, "первый", "лидер", "последний", "топ"})
 LEAD_WORDS = frozenset({"первый", "лидер", "топ"})
+LEADER = "лидер"  # "лучший": the best of a rating, or the best of something else
+# An English word this short beside "best" or "rating" says nothing ("sk" of a mistyped ",sk");
+# one this close to a word the engine knows is that word mistyped.
+MIN_THING_LENGTH = 4
+TYPO_SIMILARITY = 80
 LAST, NEIGHBOUR = "последний", "сосед"
 # Words that speak of a rating or a place in one: another rating is named beside them.
 RATING_ANCHORS = PLACE_WORDS | {RATING}
@@ -169,6 +176,9 @@ class Engine:
             *(vocab for vocab in self.index.entry_vocab if RATING in vocab)
         )
         self.normalizer.set_vocabulary(self.index.vocabulary | self.slots.alias_tokens)
+        self._known_english = sorted(
+            t for t in self.normalizer.known_words if t.isascii() and t.isalpha() and len(t) > 2
+        )
         # A long message's clauses are read when its whole is checked for another rating and
         # again when it is asked clause by clause: each is normalised and read for years and
         # regions once. Small, so that it serves one message, not a benchmark's repeats.
@@ -287,7 +297,7 @@ class Engine:
             if slots.year or slots.regions or slots.unknown_region:
                 return self._entry(query, "rating", 1.0, slots, norm, lang, claim)
             return self.compose.none(query, lang, 0.0)
-        if RATING in content and self._names_another_rating(query, norm, content):
+        if {RATING, LEADER} & set(content) and self._names_another_rating(query, norm, content):
             return self.compose.other_rating(query, lang, 0.0)
         menu = self._menu(query, content, lang)
         if menu is not None:
@@ -397,10 +407,26 @@ class Engine:
         else:
             said = [(norm, list(content))]
         return any(
-            t in part.nouns and t not in self._rating_vocabulary
+            self._names_a_thing(t, part) and t not in self._rating_vocabulary
             for part, words in said
             if RATING_ANCHORS & set(words)
             for t in words
+        )
+
+    def _names_a_thing(self, token: str, norm: Normalized) -> bool:
+        """A noun ("фильм", "телефон"), or an English word no entry knows that neither sets
+        the scene, nor is a verb, nor looks like a known word mistyped ("pizza"; not "russia",
+        "need" or "gover" of "e-goverment")."""
+        if token in norm.nouns or token in SCENE_THINGS:
+            return True
+        english = token.isascii() and token.isalpha() and len(token) >= MIN_THING_LENGTH
+        unknown = token not in self.index.idf and token not in norm.minor | norm.context
+        return english and unknown and not self._typo(token)
+
+    def _typo(self, token: str) -> bool:
+        known = self._known_english
+        return bool(
+            process.extractOne(token, known, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY)
         )
 
     def _rating_topic(

@@ -133,17 +133,6 @@ CONTEXT_WORDS = frozenset(
         "регистратура",
         "заметка",
         "статья",
-        # What a story is told around: "прописаться в новой квартире", "на работу просят",
-        # "по номеру машины", "сын поставил на телефон". Cards that are about one of these
-        # still have it; it just weighs less where it only sets the scene.
-        "квартира",
-        "дом",
-        "работа",
-        "номер",
-        "телефон",
-        "компьютер",
-        "деньга",
-        "банк",
         # Units of time: "в каком месяце", "болела две недели".
         "неделя",
         "месяц",
@@ -152,6 +141,14 @@ CONTEXT_WORDS = frozenset(
         "сутки",
     }
 )
+
+# What a story is told around: "прописаться в новой квартире", "на работу просят", "по номеру
+# машины", "сын поставил на телефон". Cards that are about one of these still have it; it just
+# weighs less where it only sets the scene. Beside "лучший" or "рейтинг" it is what is rated.
+SCENE_THINGS = frozenset(
+    {"квартира", "дом", "работа", "номер", "телефон", "компьютер", "деньга", "банк"}
+)
+CONTEXT_WORDS = CONTEXT_WORDS | SCENE_THINGS
 
 # Abbreviations that mean the Ministry of Economic Development only beside the rating's words:
 # "МЭР" is a mayor elsewhere. Read as typed (and as Latin letters give them: "mer").
@@ -249,6 +246,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "what can you do",
         "who are you",
         "how to use",
+        "хелп",
+        "хэлп",
     ),
     "госуслуга": (
         "госуслуги",
@@ -297,6 +296,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "marry",
         "married",
         "wedding",
+        "узаконить отношения",
     ),
     "загс": ("загс", "зал торжеств", "registry office", "zags", "register office"),
     "пошлина": (
@@ -314,6 +314,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "price",
         "duty",
         "how much",
+        "во сколько обойдется",
+        "сколько обойдется",
+        "во сколько это обойдется",
+        "сколько это обойдется",
     ),
     "срок": (
         "срок",
@@ -376,6 +380,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "hunting ticket",
         "hunter licence",
         "hunter license",
+        "реестр охотников",
+        "охотничий документ",
     ),
     "охота": ("охота", "охотник", "hunting", "hunt", "hunter"),
     "загранпаспорт": (
@@ -389,6 +395,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "international passport",
         "travel passport",
         "zagranpasport",
+        "документ для выезда",
+        "для выезда за границу",
+        "выезд за границу",
     ),
     "вод_удостоверение": (
         "водительское удостоверение",
@@ -404,6 +413,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "driver's license",
         "driver's licence",
         "driving permit",
+        "удостоверение водителя",
+        "водительский",
     ),
     "детсад": (
         "детский сад",
@@ -415,7 +426,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "nursery",
         "preschool",
     ),
-    "школа": ("школа", "первый класс", "1 класс", "первоклассник", "school", "first grade"),
+    "школа": (
+        "школа",
+        "первый класс",
+        "1 класс",
+        "первоклассник",
+        "school",
+        "first grade",
+        "первоклашка",
+        "первоклашки",
+        "первоклашек",
+    ),
     "гибдд": ("гибдд", "гаи", "госавтоинспекция", "дпс", "traffic police", "gibdd"),
     "автомобиль": (
         "автомобиль",
@@ -428,6 +449,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "car",
         "vehicle",
         "auto",
+        "лада",
+        "жигули",
+        "иномарка",
     ),
     # "Впервые" says when, not what: a stopword, whichever way it is said.
     "впервые": ("впервые", "первый раз", "в первый раз", "for the first time"),
@@ -452,6 +476,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "doctor",
         "gp",
         "physician",
+        "зубной",
+        "зубному",
     ),
     # The insurer of an OMS policy, however it is called.
     "страховщик": (
@@ -512,8 +538,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "percentage",
         "proportion",
     ),
-    "пособие": ("пособие", "выплата", "allowance", "benefit", "benefits"),
-    "штраф": ("штраф", "fine", "fines", "ticket"),
+    "пособие": ("пособие", "выплата", "еп", "allowance", "benefit", "benefits"),
+    "штраф": (
+        "штраф",
+        "fine",
+        "fines",
+        "ticket",
+        "штраф с камеры",
+        "камера",
+        "превышение скорости",
+        "превысить скорость",
+    ),
     "налог": ("налог", "tax", "taxes"),
     "судимость": (
         "судимость",
@@ -521,6 +556,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "не судим",
         "отсутствие судимости",
         "criminal record",
+        "несудимка",
+        "справка из полиции",
+        "не привлекался",
+        "справка о несудимости",
     ),
     # Retiring, not the pension itself: "когда выйти на пенсию" is not the bare word "пенсия".
     "выход_на_пенсию": (
@@ -530,9 +569,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "выход на пенсию",
         "retire",
         "retirement",
+        "заслуженный отдых",
+        "на заслуженный отдых",
+        "выплаты по старости",
     ),
     "долг": ("долг", "задолженность", "недоимка", "debt", "debts", "arrears"),
-    "паспорт": ("паспорт", "passport", "pasport"),
+    "паспорт": (
+        "паспорт",
+        "passport",
+        "pasport",
+        "пасп",
+    ),
     "ребенок": (
         "ребенок",
         "дети",
@@ -545,7 +592,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "kids",
         "baby",
     ),
-    "рождение": ("рождение", "родиться", "новорожденный", "роды", "birth", "newborn", "born"),
+    "рождение": (
+        "рождение",
+        "родиться",
+        "новорожденный",
+        "роды",
+        "birth",
+        "newborn",
+        "born",
+        "пополнение в семье",
+    ),
     "свидетельство": ("свидетельство", "certificate"),
     "заявление": (
         "заявление",
@@ -583,6 +639,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "digital",
         "e-services",
         "internet",
+        "e gov",
+        "egov",
     ),
     "услуга": ("услуга", "service", "services"),
     "последний": (
@@ -645,6 +703,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "профиль",
         "account",
         "profile",
+        "страница на госуслугах",
+        "страничка на госуслугах",
+        "личная страница",
     ),
     "подтвердить": (
         "подтвердить",
@@ -767,6 +828,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "taxpayer number",
         "tax id",
         "taxpayer id",
+        "inn",
     ),
     "безопасность": (
         "безопасность",
@@ -791,6 +853,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "отметки",
         "grades",
         "school marks",
+        "домашка",
+        "домашнее задание",
+        "двойки",
+        "успеваемость",
     ),
     "итог": ("итог", "итоги", "результат", "результаты", "results", "outcome"),
     "появиться": (
@@ -876,6 +942,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "постоянная регистрация",
         "propiska",
         "residence registration",
+        "временное проживание",
+        "временно зарегистрироваться",
+        "временную регистрацию",
     ),
     "жку": (
         "жку",
@@ -895,6 +964,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "maternity capital",
         "maternity",
         "family capital",
+        "маткап",
+        "мат капитал",
     ),
     "больничный": (
         "больничный",
@@ -914,6 +985,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "unemployed",
         "unemployment",
         "jobless",
+        "сократили",
+        "остаться без работы",
+        "потерять работу",
+        "без зарплаты",
+        "обанкротиться",
+        "lost my job",
+        "laid off",
+        "fired",
     ),
     "оружие": (
         "оружие",
@@ -929,8 +1008,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "firearm",
         "firearms",
         "weapon",
+        "травмат",
+        "травматика",
+        "травматическое оружие",
+        "пистолет",
     ),
-    "егрн": ("егрн", "росреестр", "выписка из реестра недвижимости", "rosreestr"),
+    "егрн": (
+        "егрн",
+        "росреестр",
+        "выписка из реестра недвижимости",
+        "rosreestr",
+        "обременение",
+        "обременения",
+        "арест на имущество",
+    ),
     "поликлиника": ("поликлиника", "clinic", "polyclinic"),
     "прикрепиться": (
         "прикрепиться",
@@ -949,6 +1040,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "разойтись",
         "divorce",
         "divorced",
+        "расстаться",
+        "разбежаться",
     ),
     "стаж": ("стаж", "трудовой стаж", "страховой стаж", "work record years", "length of service"),
     "восстановить": (
@@ -971,6 +1064,114 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "переезд": ("переезд", "переехать", "переезжать", "move", "moved", "moving", "relocate"),
     "область": ("область", "обл", "регион", "край", "oblast", "region", "province"),
+    "снилс": (
+        "снилс",
+        "страховой номер",
+        "номер в пенсионном",
+        "номер из соцфонда",
+        "номер в соцфонде",
+        "номер снилс",
+        "пенсионное свидетельство",
+        "зеленая карточка",
+        "пенсионная карточка",
+        "snils",
+        "insurance number",
+    ),
+    "постановление": (
+        "постановление",
+        "пп",
+        "decree",
+        "resolution",
+    ),
+    "трудовая": (
+        "трудовая книжка",
+        "трудовая",
+        "этк",
+        "электронная трудовая",
+        "work record book",
+        "employment record",
+    ),
+    "вычет": (
+        "вычет",
+        "налоговый вычет",
+        "3-ндфл",
+        "3ндфл",
+        "вернуть налог",
+        "возврат налога",
+        "вернуть 13 %",
+        "вернуть 13 процентов",
+        "вернуть деньги",
+        "вернуть часть денег",
+        "вернуть часть налога",
+        "вернуть налоги",
+        "вернуть подоходный",
+        "компенсация от налоговой",
+        "tax refund",
+        "tax deduction",
+        "tax back",
+        "money back",
+    ),
+    "региональный_портал": (
+        "региональный портал",
+        "рпгу",
+        "областной портал",
+        "областные госуслуги",
+        "сайт областных госуслуг",
+        "regional portal",
+    ),
+    "счетчик": (
+        "счетчик",
+        "водомер",
+        "электросчетчик",
+        "счетчики воды",
+        "meter",
+        "meters",
+    ),
+    "пенсионный_балл": (
+        "пенсионные баллы",
+        "пенсионный балл",
+        "баллы к пенсии",
+        "ипк",
+        "pension points",
+    ),
+    "смерть": (
+        "смерть",
+        "умереть",
+        "помереть",
+        "скончаться",
+        "умерший",
+        "death",
+        "died",
+        "passed away",
+    ),
+    "подпись": (
+        "подпись",
+        "электронная подпись",
+        "эцп",
+        "кэп",
+        "укэп",
+        "цифровая подпись",
+        "e-signature",
+        "digital signature",
+        "electronic signature",
+    ),
+    "запись": (
+        "запись",
+        "талон",
+        "талончик",
+        "взять талон",
+    ),
+    "снятие_с_учета": (
+        "снятие с учета",
+        "снять с учета",
+        "снимать с учета",
+        "снятия с учета",
+        "прекращение регистрации",
+        "прекратить регистрацию",
+        "deregister",
+        "deregistration",
+        "deregistering",
+    ),
 }
 
 # Words that carry no meaning for matching, as people type them.
@@ -1404,6 +1605,14 @@ CONTEXT_EN: tuple[str, ...] = (
     "month",
     "day",
     "year",
+    # As in Russian: a job, a flat, a house, a phone set the scene.
+    "job",
+    "flat",
+    "apartment",
+    "house",
+    "home",
+    "phone",
+    "bank",
 )
 
 MINOR_EN: tuple[str, ...] = (
@@ -1442,4 +1651,10 @@ MINOR_EN: tuple[str, ...] = (
     "start",
     "show",
     "call",
+    # Common adjectives, as pymorphy3 marks Russian ones.
+    "new",
+    "old",
+    "good",
+    "big",
+    "small",
 )

@@ -287,6 +287,11 @@ class Normalizer:
         self._cyrillic.cache_clear()
         self._chunk.cache_clear()
 
+    @property
+    def known_words(self) -> frozenset[str]:
+        """The knowledge base's words, the lexicon's lemmas and the stopwords."""
+        return self._known_words
+
     def _known(self, token: str) -> bool:
         return token in self._known_words or token.isdigit() or token == "%"
 
