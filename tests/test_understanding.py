@@ -411,6 +411,12 @@ def test_a_bare_topic_word_lists_its_services(
     assert card in {s.topic for s in answer.suggestions}
 
 
+def test_going_to_a_doctor_is_not_the_health_menu(engine: Engine) -> None:
+    answer = engine.ask("хочу к окулисту")
+    assert answer.topic != "services-health"
+    assert "doctor-appointment" in {answer.topic, *(s.topic for s in answer.suggestions)}
+
+
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_every_service_card_is_found_by_its_own_title(engine: Engine, lang: str) -> None:
     # A category word or a synonym that swallowed a card's subject ("охотничье" as the word

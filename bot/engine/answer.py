@@ -110,6 +110,8 @@ MENU_WORDS = frozenset(
         "show",
     }
 )
+# "к терапевту": a message that goes to someone asks for them, not for their category.
+TOWARDS = "к"
 # ...and "госуслуги" with one of these: "перечень госуслуг", but not "портал госуслуг".
 LIST_WORDS = frozenset({"список", "перечень", "каталог", "весь", "all", "list"})
 
@@ -299,7 +301,7 @@ class Engine:
             return self.compose.none(query, lang, 0.0)
         if {RATING, LEADER} & set(content) and self._names_another_rating(query, norm, content):
             return self.compose.other_rating(query, lang, 0.0)
-        menu = self._menu(query, content, lang)
+        menu = self._menu(query, content, lang, norm)
         if menu is not None:
             return menu
         found = self.index.score(
@@ -375,11 +377,17 @@ class Engine:
     def _about_rating(scored: Scored) -> bool:
         return scored.entry.kind == "rating" or scored.entry.id in RATING_FAMILY
 
-    def _menu(self, query: str, content: Sequence[str], lang: str) -> Answer | None:
-        """A message of nothing but a category's words ("налоги", "семья") or "услуги"."""
+    def _menu(
+        self, query: str, content: Sequence[str], lang: str, norm: Normalized
+    ) -> Answer | None:
+        """A message of nothing but a category's words ("налоги", "семья") or "услуги"; not
+        one that goes to someone ("хочу к терапевту" asks for an appointment, not the health
+        services)."""
         words = set(content) - MENU_WORDS
         if not words or (words == {"госуслуга"} and LIST_WORDS & set(content)):
             return self.compose.services_menu(query, lang)
+        if TOWARDS in norm.lemmas:
+            return None
         category = self._category(words)
         return self.compose.category(query, category, lang) if category else None
 
