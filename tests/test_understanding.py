@@ -73,10 +73,20 @@ def test_a_long_message_is_answered_by_the_sentence_that_asks(engine: Engine) ->
             "из электронной трудовой книжки",
             "work-record",
         ),
+        ("паспорт я поменяла, а как поменять снилс", "snils"),  # done: a verb in the past
     ],
 )
 def test_what_is_already_done_is_not_what_is_asked(engine: Engine, query: str, topic: str) -> None:
     assert answered(engine, query) == topic
+
+
+def test_a_question_that_points_back_is_not_asked_alone(engine: Engine) -> None:
+    # "туда" is the 2019 monitoring: the part after "а" is not a question about divorce.
+    assert answered(engine, "в 2019 проверяли тысячи услуг, а развод туда входил?") != "divorce"
+
+
+def test_our_place_asked_with_any_verb(engine: Engine) -> None:
+    assert answered(engine, "на каком месте оказалась наша область") == "rating"
 
 
 def test_an_unknown_noun_still_makes_an_off_topic_question_off_topic(engine: Engine) -> None:

@@ -73,6 +73,7 @@ RESPONSIBLE = "отвечать"
 _CONTRAST = re.compile(r"(?:[,.;!?:]\s*|\s)(а вот|а|но|теперь)\s", re.IGNORECASE)
 _DONE = frozenset({"уже", "есть", "знаю", "знаем", "знает", "знал", "знала", "знали"})
 _SENTENCE_END = re.compile(r"[.!?]")
+_BACK_REFERENCES = frozenset({"туда", "тогда", "оттуда", "тоже", "также"})
 # How many clauses' normalisations are kept: enough for one long message.
 CLAUSE_CACHE = 16
 # Where a clause of a message ends: a long message is asked clause by clause if need be.
@@ -245,10 +246,10 @@ class Engine:
         return [(c, self._clause(c)) for c in texts] if len(texts) > 1 else []
 
     def _after_contrast(self, query: str) -> str | None:
-        """What a message asks after saying what it already has or knows ("СНИЛС у меня есть,
-        а вот ИНН как получить?", "паспорт я уже поменял, а вот права?"): the part after the
-        last "а", "а вот", "но" or "теперь", if the part before says "уже", "есть" or
-        "знаю" and the part after names something."""
+        """What a message asks after saying what it already has, knows or did ("СНИЛС у
+        меня есть, а вот ИНН как получить?", "к врачу я записалась, а как поменять страховую?"):
+        the part after the last "а", "а вот", "но" or "теперь", if the part before says "уже",
+        "есть", "знаю" or a verb in the past, and the part after names something."""
         text = query[:MAX_CHARS]
         found = list(_CONTRAST.finditer(text))
         if not found:
@@ -258,7 +259,9 @@ class Engine:
         # "…всё по-хорошему. Теперь нужна выписка…": a new sentence that starts with "теперь"
         # asks what is next, whatever came before.
         next_step = last.group(1).lower() == "теперь" and _SENTENCE_END.search(last.group(0))
-        if not next_step and not _DONE & set(split_words(head)):
+        words = split_words(head)
+        done = _DONE & set(words) or any(self.normalizer.is_past_verb(w) for w in words)
+        if not next_step and not done:
             return None
         return tail if self._says_enough(tail, self._clause(tail)) else None
 
@@ -266,7 +269,8 @@ class Engine:
         """A clause worth answering on its own: two words at least, one of them a word the
         knowledge base knows that is not a common verb, not a number, and not in most phrasings
         ("в 2019" alone would be read as a question about that year's rating; "мне 72 года"
-        names nothing; "how do I get it" could be about most entries of a large base)."""
+        names nothing; "how do I get it" could be about most entries of a large base), and
+        that does not point back at the rest ("туда", "тогда")."""
         content = self.normalizer.content(norm.tokens)
         named = [
             t
@@ -276,7 +280,9 @@ class Engine:
             and not t.isdigit()
             and not self.index.is_common(t)
         ]
-        return len(split_words(clause)) >= 2 and bool(named)
+        words = split_words(clause)
+        # "…, а регистрация брака туда входила?" asks about what came before it.
+        return len(words) >= 2 and bool(named) and not _BACK_REFERENCES & set(words)
 
     def _ask(self, query: str, lang: str | None, norm: Normalized | None = None) -> Answer:
         norm = norm or self.normalizer.normalize(query)
@@ -464,6 +470,8 @@ class Engine:
             return "rating-leaders"  # "кто на первом месте", "топ 5 регионов"
         if ours and (LAST in content or LEAD_WORDS & set(content)):
             return "rating"  # "мы на последнем месте?", "мы в лидерах?": our place
+        if ours and PLACE in content and not who:
+            return "rating"  # "на каком месте мы оказались"
         return None
 
     def _entry(

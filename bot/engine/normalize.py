@@ -76,6 +76,7 @@ _MINOR_POS = frozenset(
 
 
 MINOR, VERB, CONTEXT, NOUN = "minor", "verb", "context", "noun"
+_PAST_ENDINGS = ("л", "ла", "ло", "ли", "лся", "лась", "лось", "лись")
 # pymorphy3's tags for first names, surnames, patronymics and place names.
 _SCENE_TAGS = frozenset({"Name", "Surn", "Patr", "Geox"})
 # Of the minor parts of speech, those that never name a subject: a question whose only words in
@@ -286,6 +287,12 @@ class Normalizer:
         self._correct.cache_clear()
         self._cyrillic.cache_clear()
         self._chunk.cache_clear()
+
+    def is_past_verb(self, word: str) -> bool:
+        """A Russian verb in the past tense as typed ("записалась", "поменял"; not "если")."""
+        if not word.endswith(_PAST_ENDINGS) or self._analyse(word)[1] != VERB:
+            return False
+        return self._in_dictionary(word) and "past" in self._morph.parse(word)[0].tag
 
     @property
     def known_words(self) -> frozenset[str]:
