@@ -124,6 +124,8 @@ def test_english_names_of_a_service(engine: Engine, query: str, topic: str) -> N
         ("первоклашек когда записывают", "school-enrolment"),
         ("заслуженный отдых когда положен", "old-age-pension"),
         ("во сколько обойдется развод", "divorce"),  # costs, not overtakes
+        ("можно ли записаться к окулисту не выходя из дома", "doctor-appointment"),
+        ("свид-во о смерти где получить", "death-registration"),
     ],
 )
 def test_everyday_names_of_services(engine: Engine, query: str, topic: str) -> None:
