@@ -126,6 +126,9 @@ def test_english_names_of_a_service(engine: Engine, query: str, topic: str) -> N
         ("во сколько обойдется развод", "divorce"),  # costs, not overtakes
         ("можно ли записаться к окулисту не выходя из дома", "doctor-appointment"),
         ("свид-во о смерти где получить", "death-registration"),
+        ("какие вопросы можно задать боту?", HELP_TOPIC),
+        ("проигрываем ли мы калужской по госуслугам", "rating"),
+        ("kak oformit pensiju po starosti", "old-age-pension"),  # "ju" of "-ию"
     ],
 )
 def test_everyday_names_of_services(engine: Engine, query: str, topic: str) -> None:
@@ -288,7 +291,8 @@ def test_another_rating_is_named_as_unknown(engine: Engine, query: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["what is the best restaurant ranking in smolensk", "лучшие кафе смоленска"]
+    "query",
+    ["what is the best restaurant ranking in smolensk", "лучшие кафе смоленска", "the best phone"],
 )
 def test_the_best_of_something_else_is_not_the_leaders(engine: Engine, query: str) -> None:
     assert engine.ask(query).status == NONE

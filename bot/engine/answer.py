@@ -23,7 +23,7 @@ from bot.engine.intents import (
     names_us,
     small_talk,
 )
-from bot.engine.lexicon import RATING_CONTEXT, SCENE_THINGS
+from bot.engine.lexicon import RATING_CONTEXT
 from bot.engine.model import ANSWER, CLARIFY, NONE, Answer, Suggestion
 from bot.engine.normalize import MAX_CHARS, Normalized, Normalizer, split_words
 from bot.engine.slots import DEFAULT_REGION, SlotReader, Slots
@@ -71,7 +71,9 @@ RESPONSIBLE = "отвечать"
 # "…, а вот ИНН как получить?", "… я уже знаю. А сколько…": what comes after it is the question
 # when what comes before it is already done, had or known.
 _CONTRAST = re.compile(r"(?:[,.;!?:]\s*|\s)(а вот|а|но|теперь)\s", re.IGNORECASE)
-_DONE = frozenset({"уже", "есть", "знаю", "знаем", "знает", "знал", "знала", "знали"})
+_DONE = frozenset(
+    {"уже", "есть", "знаю", "знаем", "знает", "знал", "знала", "знали", "действует", "действуют"}
+)
 _SENTENCE_END = re.compile(r"[.!?]")
 _BACK_REFERENCES = frozenset({"туда", "тогда", "оттуда", "тоже", "также"})
 # How many clauses' normalisations are kept: enough for one long message.
@@ -431,7 +433,7 @@ class Engine:
         """A noun ("фильм", "телефон"), or an English word no entry knows that neither sets
         the scene, nor is a verb, nor looks like a known word mistyped ("pizza"; not "russia",
         "need" or "gover" of "e-goverment")."""
-        if token in norm.nouns or token in SCENE_THINGS:
+        if token in norm.nouns or token in self.normalizer.scene_things:
             return True
         english = token.isascii() and token.isalpha() and len(token) >= MIN_THING_LENGTH
         unknown = token not in self.index.idf and token not in norm.minor | norm.context

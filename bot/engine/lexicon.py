@@ -248,6 +248,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "how to use",
         "хелп",
         "хэлп",
+        "на какие вопросы ты отвечаешь",
+        "на какие вопросы отвечаешь",
+        "какие вопросы можно задать",
+        "как тут спрашивать",
+        "как здесь спрашивать",
+        "ничего не понимаю",
+        "sos",
     ),
     "госуслуга": (
         "госуслуги",
@@ -436,6 +443,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "первоклашка",
         "первоклашки",
         "первоклашек",
+        "1st grade",
+        "first grader",
+        "enroll",
+        "enrol",
+        "enrollment",
     ),
     "гибдд": ("гибдд", "гаи", "госавтоинспекция", "дпс", "traffic police", "gibdd"),
     "автомобиль": (
@@ -581,6 +593,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "passport",
         "pasport",
         "пасп",
+        "внутренний паспорт",
+        "внутренний",
+        "общегражданский паспорт",
     ),
     "ребенок": (
         "ребенок",
@@ -655,7 +670,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "без похода",
         "без визита",
     ),
-    "услуга": ("услуга", "service", "services"),
+    "услуга": (
+        "услуга",
+        "service",
+        "services",
+        "uslugi",
+        "usluga",
+    ),
     "последний": (
         "последний",
         "аутсайдер",
@@ -807,6 +828,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "comparison",
         "versus",
         "vs",
+        "проигрывать",
+        "выигрывать",
+        "проиграть",
+        "выиграть",
     ),
     "истечь": (
         "истечь",
@@ -817,6 +842,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "просроченный",
         "expire",
         "expired",
+        "заканчиваться",
+        "кончаться",
+        "подходить к концу",
     ),
     "составлять": ("составлять", "составить", "составитель", "compile", "compiled", "compiles"),
     "мнение": (
@@ -1192,6 +1220,27 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "pension",
         "pensions",
     ),
+    "за_человека": (
+        "с человека",
+        "на человека",
+        "с каждого",
+        "per person",
+    ),
+    "добыча": (
+        "добыча",
+        "добыть",
+        "лось",
+        "кабан",
+        "косуля",
+        "утка",
+        "дичь",
+        "отстрел",
+    ),
+    "вызов": (
+        "вызов",
+        "вызвать",
+        "вызывать",
+    ),
 }
 
 # Words that carry no meaning for matching, as people type them.
@@ -1224,6 +1273,9 @@ STOPWORDS: tuple[str, ...] = (
     "или",
     "не",
     "правда",
+    "фейк",
+    "вранье",
+    "за_человека",
     "неправда",
     "верно",
     "вроде",
@@ -1625,15 +1677,9 @@ CONTEXT_EN: tuple[str, ...] = (
     "month",
     "day",
     "year",
-    # As in Russian: a job, a flat, a house, a phone set the scene.
-    "job",
-    "flat",
-    "apartment",
-    "house",
-    "home",
-    "phone",
-    "bank",
 )
+# As in Russian: a job, a flat, a house, a phone set the scene (see SCENE_THINGS).
+SCENE_THINGS_EN: tuple[str, ...] = ("job", "flat", "apartment", "house", "home", "phone", "bank")
 
 MINOR_EN: tuple[str, ...] = (
     "make",

@@ -25,6 +25,8 @@ from bot.engine.lexicon import (
     MINISTRY_ABBREVIATIONS,
     MINOR_EN,
     RATING_CONTEXT,
+    SCENE_THINGS,
+    SCENE_THINGS_EN,
     SPELLINGS,
     STOPWORDS,
     SYNONYMS,
@@ -133,7 +135,10 @@ class Normalizer:
         self._stem_en = Stemmer.Stemmer("english")
         self._stem_ru = Stemmer.Stemmer("russian")
         self._minor_en = frozenset(self._stem_en.stemWords(MINOR_EN))
-        self._context_en = frozenset(self._stem_en.stemWords(CONTEXT_EN))
+        things_en = frozenset(self._stem_en.stemWords(SCENE_THINGS_EN))
+        self._context_en = frozenset(self._stem_en.stemWords(CONTEXT_EN)) | things_en
+        # What a story is told around, in both languages: beside "best" it is what is rated.
+        self.scene_things = SCENE_THINGS | things_en
         self._analysed: dict[str, tuple[str, str]] = dict(compiled.analyses) if compiled else {}
         self.synonyms = dict(compiled.synonyms) if compiled else self._compile_synonyms()
         self._set_phrases()
