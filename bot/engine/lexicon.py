@@ -351,6 +351,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "deadline",
         "time limit",
         "processing time",
+        "за сколько заранее",
+        "заранее",
+        "in advance",
+        "how far in advance",
     ),
     "документ": (
         "документ",
