@@ -124,7 +124,7 @@ class Composer:
         self, query: str, entry: Entry, score: float, lang: str, aspects: Sequence[str]
     ) -> Answer:
         """Summary, the sections the question asked for, the steps if they still fit."""
-        sections = {name: entry.sections[name].get(lang) for name in SERVICE_SECTIONS}
+        sections = _service_sections(entry, lang)
         body, follow_ups = self._card(entry.id, lang, tuple(aspects))
         return self._answer(
             query,
@@ -142,8 +142,7 @@ class Composer:
         self, entry_id: str, lang: str, aspects: tuple[str, ...]
     ) -> tuple[str, tuple[str, ...]]:
         """A service card's first screen and the sections left for buttons."""
-        entry = self.kb.entry(entry_id)
-        sections = {name: entry.sections[name].get(lang) for name in SERVICE_SECTIONS}
+        sections = _service_sections(self.kb.entry(entry_id), lang)
         shown = ["summary", *(a for a in aspects if a in sections)]
         if "steps" not in shown:
             shown.append("steps")
@@ -340,3 +339,8 @@ class Composer:
                 t(lang, "none_help"),
             ]
         )
+
+
+def _service_sections(entry: Entry, lang: str) -> dict[str, str]:
+    """Every section of a service card in one language, in the cards' order."""
+    return {name: entry.sections[name].get(lang) for name in SERVICE_SECTIONS}

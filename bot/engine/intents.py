@@ -128,7 +128,7 @@ _COMPILING = frozenset(
 )
 _WHEN = frozenset({"когда", "when"})
 # "в каком месяце", "what month": when, too.
-_WHICH_EN = frozenset({"what", "which"})
+_WHICH_ANY = frozenset({_WHICH, "what", "which"})
 _TIME_UNITS = frozenset({"месяц", "число", "день", "month", "date", "day"})
 # Naming who makes it ("Минцифры ведёт рейтинг?") is asking who makes it.
 _AGENCIES = frozenset({"минэкономразвития", "минцифр", "министерство", "ministry"})
@@ -140,7 +140,7 @@ def asks_who_compiles(lemmas: Sequence[str]) -> bool:
     Минцифры?"), rather than who is in it."""
     words = set(lemmas)
     when = bool(_WHEN & words) or any(
-        a in _WHICH_EN | {_WHICH} and b in _TIME_UNITS for a, b in itertools.pairwise(lemmas)
+        a in _WHICH_ANY and b in _TIME_UNITS for a, b in itertools.pairwise(lemmas)
     )
     return bool(_WHO & words or when or _AGENCIES & words) and bool(_COMPILING & words)
 

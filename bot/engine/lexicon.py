@@ -53,11 +53,18 @@ SPELLINGS: dict[str, str] = {
     "минэке": "минэкономразвития",
 }
 
+# What a story is told around: "прописаться в новой квартире", "на работу просят", "по номеру
+# машины", "сын поставил на телефон". Cards that are about one of these still have it; it just
+# weighs less where it only sets the scene. Beside "лучший" or "рейтинг" it is what is rated.
+SCENE_THINGS = frozenset(
+    {"квартира", "дом", "работа", "номер", "телефон", "компьютер", "деньга", "банк"}
+)
+
 # Words that set the scene of a question ("внучок помог зарегистрироваться", "я пенсионерка",
 # "права заканчиваются в марте") and rarely are what it is about: people pymorphy3 does not tag
 # as animate, and months. People, names and places it tags are recognised by their tags.
 # They weigh like verbs (lemmas, as pymorphy3 gives them).
-CONTEXT_WORDS = frozenset(
+CONTEXT_WORDS = SCENE_THINGS | frozenset(
     {
         "январь",
         "февраль",
@@ -141,14 +148,6 @@ CONTEXT_WORDS = frozenset(
         "сутки",
     }
 )
-
-# What a story is told around: "прописаться в новой квартире", "на работу просят", "по номеру
-# машины", "сын поставил на телефон". Cards that are about one of these still have it; it just
-# weighs less where it only sets the scene. Beside "лучший" or "рейтинг" it is what is rated.
-SCENE_THINGS = frozenset(
-    {"квартира", "дом", "работа", "номер", "телефон", "компьютер", "деньга", "банк"}
-)
-CONTEXT_WORDS = CONTEXT_WORDS | SCENE_THINGS
 
 # Abbreviations that mean the Ministry of Economic Development only beside the rating's words:
 # "МЭР" is a mayor elsewhere. Read as typed (and as Latin letters give them: "mer").
