@@ -48,6 +48,38 @@ def test_where_a_story_happens_weighs_less_than_what_it_asks(
     assert answered(engine, query) == topic
 
 
+@pytest.mark.parametrize(
+    ("query", "topic"),
+    [
+        (
+            "Дочке три недели, в соцзащите сказали, что без СНИЛС не оформят "
+            "бесплатное питание. Куда бежать?",
+            "snils",
+        ),
+        (
+            "Нашёл подработку грузчиком на складе, бригадир требует ИНН, "
+            "у меня его отродясь не было, что делать",
+            "inn",
+        ),
+    ],
+)
+def test_a_story_is_answered_by_the_thing_it_names(engine: Engine, query: str, topic: str) -> None:
+    assert answered(engine, query) == topic
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "подскажите какая пенсия у стариков в Германии, брат туда переехал давно",
+        "развели меня по телефону на деньги, звонили якобы из банка, что теперь делать",
+    ],
+)
+def test_a_story_abroad_or_a_verb_of_another_sense_is_not_rescued(
+    engine: Engine, query: str
+) -> None:
+    assert engine.ask(query).status == NONE
+
+
 def test_a_long_message_is_answered_by_the_sentence_that_asks(engine: Engine) -> None:
     story = (
         "Живу в деревне под Велижем, сосед на тракторе возит в райцентр по вторникам, "
@@ -281,6 +313,7 @@ def test_a_clarify_offers_at_least_two_titles(engine: Engine) -> None:
         "рейтинг инвестиционной привлекательности смоленской области",
         "рейтинг лучших фильмов 2019",
         "Внук учится на экономиста. Он спросил, какое у нас место в рейтинге качества жизни",
+        "смоленская область в экологическом рейтинге на каком месте",
     ],
 )
 def test_another_rating_is_named_as_unknown(engine: Engine, query: str) -> None:
@@ -296,6 +329,11 @@ def test_another_rating_is_named_as_unknown(engine: Engine, query: str) -> None:
 )
 def test_the_best_of_something_else_is_not_the_leaders(engine: Engine, query: str) -> None:
     assert engine.ask(query).status == NONE
+
+
+@pytest.mark.parametrize("query", ["какое место у нас в свежем рейтинге", "мы в прошлом рейтинге"])
+def test_an_adjective_that_says_when_is_still_our_rating(engine: Engine, query: str) -> None:
+    assert answered(engine, query) == "rating"
 
 
 def test_a_mistyped_english_word_beside_a_rating_is_not_another_thing(engine: Engine) -> None:

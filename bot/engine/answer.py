@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -23,10 +24,11 @@ from bot.engine.intents import (
     names_us,
     small_talk,
 )
-from bot.engine.lexicon import RATING_CONTEXT
+from bot.engine.lexicon import GENERIC_ADJECTIVES, RATING_CONTEXT
 from bot.engine.model import ANSWER, CLARIFY, NONE, Answer, Suggestion
 from bot.engine.normalize import MAX_CHARS, Normalized, Normalizer, split_words
 from bot.engine.slots import DEFAULT_REGION, SlotReader, Slots
+from bot.engine.story import abroad, story_subject
 from bot.i18n import t
 from bot.kb.model import Category, KnowledgeBase
 
@@ -228,7 +230,7 @@ class Engine:
             # прислала ссылку на этот бот… о чём у вас можно спрашивать?") gets that.
             return self.compose.help(query, answer.lang, talk)
         clauses = self._clauses(query)
-        if not clauses:
+        if not clauses or abroad(norm):
             return answer
         found = [
             self._ask(text, lang or answer.lang, part)
@@ -240,7 +242,20 @@ class Engine:
             key=lambda a: a.score,
             default=None,
         )
-        return replace(best, query=query) if best is not None else answer
+        if best is not None:
+            return replace(best, query=query)
+        return self._story(query, norm, answer.lang) or answer
+
+    def _story(self, query: str, norm: Normalized, lang: str) -> Answer | None:
+        """The entry a long story names by a thing of its own, its scene aside (story.py)."""
+        slots = self._slots(norm.tokens)
+        content = self._content(norm, slots)
+        found = story_subject(
+            query, norm, content, self.index, self.normalizer, self._concepts, RATING_FAMILY
+        )
+        if found is None:
+            return None
+        return self._entry(query, found.entry.id, found.score, slots, norm, lang, None)
 
     def _clauses(self, query: str) -> list[tuple[str, Normalized]]:
         """Each clause of a message of more than one, with its normalisation; [] for one."""
@@ -423,10 +438,25 @@ class Engine:
         else:
             said = [(norm, list(content))]
         return any(
-            self._names_a_thing(t, part) and t not in self._rating_vocabulary
+            (self._names_a_thing(t, part) or self._kind_of_rating(t, part))
+            and t not in self._rating_vocabulary
             for part, words in said
             if RATING_ANCHORS & set(words)
             for t in words
+        )
+
+    def _kind_of_rating(self, token: str, norm: Normalized) -> bool:
+        """An adjective no entry knows, just before "рейтинг" ("в туристическом рейтинге",
+        "инвестиционный рейтинг"): a kind of rating that is not ours. Not a region's ("в
+        брянском рейтинге"), nor one that only says which or when ("свежий", "прошлый")."""
+        return (
+            token in norm.minor
+            and token not in norm.verbs
+            and token not in self.index.idf
+            and token not in self.normalizer.stopwords
+            and token not in self.slots.alias_tokens
+            and token not in GENERIC_ADJECTIVES
+            and (token, RATING) in pairwise(norm.tokens)
         )
 
     def _names_a_thing(self, token: str, norm: Normalized) -> bool:

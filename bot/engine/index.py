@@ -109,6 +109,7 @@ class Index:
         self.idf = {t: YEAR_WEIGHT if is_year(t) else math.log(1 + n / d) for t, d in df.items()}
         self.scale = math.log(1 + n / 2) / UNKNOWN_WEIGHT if n > SCALE_FROM else 1.0
         self.entry_vocab = [frozenset(v) for v in vocab_by_entry]
+        self._position = {e.id: i for i, e in enumerate(self.entries)}
         self.phrasings: list[Phrasing] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         seen: set[tuple[int, frozenset[str]]] = set()
@@ -129,6 +130,10 @@ class Index:
     @property
     def vocabulary(self) -> frozenset[str]:
         return frozenset(self.idf)
+
+    def vocab_of(self, entry: Entry) -> frozenset[str]:
+        """Every word an entry's phrasings have, and the words its kind implies."""
+        return self.entry_vocab[self._position[entry.id]]
 
     def is_common(self, token: str) -> bool:
         """Whether a word is in so many phrasings that a question with nothing rarer would

@@ -155,6 +155,31 @@ MINISTRY_ABBREVIATIONS = frozenset({"мэр", "мер"})
 MINISTRY = "минэкономразвития"
 RATING_CONTEXT = frozenset({"рейтинг", "мониторинг", "место", "итог", "сравнить"})
 
+# Adjectives that say which or when, how good or how official, not what is rated: "в свежем
+# рейтинге" is ours, "в туристическом рейтинге" is not (lemmas).
+GENERIC_ADJECTIVES = frozenset(
+    {
+        "новый", "свежий", "последний", "прошлый", "позапрошлый", "прошлогодний", "нынешний",
+        "текущий", "общий", "итоговый", "официальный", "годовой", "ежегодный", "очередной",
+        "актуальный", "главный", "известный", "хороший", "плохой", "высокий", "низкий",
+        "весь", "полный", "окончательный", "всероссийский", "российский", "национальный",
+        "государственный", "федеральный", "региональный", "этот", "тот", "такой",
+    }
+)  # fmt: skip
+
+# Countries and foreign capitals people name (lemmas): a story set abroad ("пенсия в Германии",
+# "загранпаспорт в Минске") is not about the region's services when it names nothing clearly.
+FOREIGN_PLACES = frozenset(
+    {
+        "германия", "франция", "италия", "испания", "англия", "великобритания", "британия",
+        "сша", "америка", "канада", "китай", "япония", "турция", "египет", "израиль", "польша",
+        "чехия", "финляндия", "литва", "латвия", "эстония", "беларусь", "белоруссия", "украина",
+        "казахстан", "узбекистан", "таджикистан", "киргизия", "армения", "грузия",
+        "азербайджан", "молдова", "молдавия", "европа", "минск", "киев", "лондон", "париж",
+        "берлин", "оаэ", "таиланд",
+    }
+)  # fmt: skip
+
 # Words kept as typed rather than lemmatised. "лет" counts ages and durations ("старше 14 лет",
 # "за 10 лет"), while a calendar year is "год"/"году"/"года": kept apart, "14 лет" is never
 # read as the year 2014. Comparatives are kept apart from their adjectives for the same reason:

@@ -253,6 +253,10 @@ class Normalizer:
         self._single = {key[0]: concept for key, concept in self.synonyms.items() if len(key) == 1}
         self._phrase_words = _phrase_words(self.synonyms)
 
+    def concept_of(self, lemma: str) -> str:
+        """The concept one word stands for on its own ("развести" -> "развод"), or the word."""
+        return self._single.get(lemma, lemma)
+
     def _map_synonyms(self, lemmas: list[str]) -> list[str]:
         out: list[str] = []
         i, n = 0, len(lemmas)
