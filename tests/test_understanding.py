@@ -195,6 +195,11 @@ def test_russian_typed_in_latin_letters(engine: Engine, query: str, topic: str) 
     assert (answer.status, answer.topic, answer.lang) == (ANSWER, topic, "ru")
 
 
+def test_a_russian_word_the_dictionary_lacks_is_read_in_latin_letters_too(engine: Engine) -> None:
+    # "минцифры" is no dictionary word; its stem is one the knowledge base knows.
+    assert answered(engine, "where is Smolensk in the mincifry ratings") == "digital-ratings"
+
+
 def test_english_stays_english(engine: Engine) -> None:
     answer = engine.ask("how do I renew my passport")
     assert answer.lang == "en" and answer.topic == "passport-replacement"

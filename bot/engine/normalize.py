@@ -341,8 +341,9 @@ class Normalizer:
 
     # -- the whole query -------------------------------------------------------------------------
     def _is_russian(self, word: str) -> bool:
-        """A dictionary word, or one the knowledge base uses as it is ("сфр", "жку")."""
-        return word in self._known_words or self._in_dictionary(word)
+        """A dictionary word, or one the knowledge base uses as it is ("сфр", "жку") or in
+        another form ("минцифры": the dictionary lacks it, its stem is known)."""
+        return word in self._known_words or self._in_dictionary(word) or self._reads_known(word)
 
     def _cyrillic_uncached(self, word: str) -> str | None:
         return to_cyrillic(word, self._is_russian, self._reads_known)
