@@ -80,6 +80,17 @@ def test_a_story_abroad_or_a_verb_of_another_sense_is_not_rescued(
     assert engine.ask(query).status == NONE
 
 
+@pytest.mark.parametrize(
+    ("query", "topic"),
+    [
+        ("учительница говорит, что оценки теперь только в электронке, где их смотреть", "e-diary"),
+        ("хочу проверить все записи в трудовой за последние годы, где глянуть", "work-record"),
+    ],
+)
+def test_a_word_means_what_the_words_beside_it_say(engine: Engine, query: str, topic: str) -> None:
+    assert answered(engine, query) == topic
+
+
 def test_a_long_message_is_answered_by_the_sentence_that_asks(engine: Engine) -> None:
     story = (
         "Живу в деревне под Велижем, сосед на тракторе возит в райцентр по вторникам, "

@@ -151,6 +151,16 @@ CONTEXT_WORDS = SCENE_THINGS | frozenset(
 
 # Abbreviations that mean the Ministry of Economic Development only beside the rating's words:
 # "МЭР" is a mayor elsewhere. Read as typed (and as Latin letters give them: "mer").
+# A concept that means another beside certain words: marks in a message about school are a
+# pupil's marks ("классная сказала, оценки теперь только в электронном виде"), not what the
+# monitoring assessed; records beside a work book are its entries, not a doctor's appointment.
+SENSES: dict[str, tuple[str, frozenset[str]]] = {
+    "оценивать": (
+        "школьная_оценка",
+        frozenset({"школа", "класс", "классный", "учитель", "учительница", "ученик", "дневник"}),
+    ),
+    "запись": ("трудовая", frozenset({"трудовая"})),
+}
 MINISTRY_ABBREVIATIONS = frozenset({"мэр", "мер"})
 MINISTRY = "минэкономразвития"
 RATING_CONTEXT = frozenset({"рейтинг", "мониторинг", "место", "итог", "сравнить"})

@@ -27,6 +27,7 @@ from bot.engine.lexicon import (
     RATING_CONTEXT,
     SCENE_THINGS,
     SCENE_THINGS_EN,
+    SENSES,
     SPELLINGS,
     STOPWORDS,
     SYNONYMS,
@@ -412,7 +413,7 @@ class Normalizer:
             ]
         corrected = tuple((w.typed, w.fix) for w in words if w.fix is not None)
         fixed = [w.lemma if w.fix is None else w.fix for w in words]
-        tokens = self._map_synonyms(fixed)
+        tokens = _in_sense(self._map_synonyms(fixed))
         lemmas = [w.lemma for w in words]
         kinds: dict[str, set[str]] = {MINOR: set(), VERB: set(), CONTEXT: set(), NOUN: set()}
         for w in words:
@@ -460,6 +461,18 @@ class Normalizer:
     def _in_dictionary_uncached(self, word: str) -> bool:
         """A real Russian word ("продать") is not a typo of a known one ("подать")."""
         return bool(_CYRILLIC_RE.search(word)) and self._morph.word_is_known(word)
+
+
+def _in_sense(tokens: list[str]) -> list[str]:
+    """Each concept in the sense the words beside it give it (lexicon.SENSES)."""
+    if not SENSES.keys() & set(tokens):
+        return tokens
+    present = set(tokens)
+    out = []
+    for t in tokens:
+        sense = SENSES.get(t)
+        out.append(sense[0] if sense is not None and sense[1] & present else t)
+    return out
 
 
 def _abbreviation(parses: list[pymorphy3.analyzer.Parse]) -> pymorphy3.analyzer.Parse | None:
