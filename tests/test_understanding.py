@@ -256,6 +256,13 @@ def test_an_ordinal_before_another_noun_is_not_a_place(engine: Engine) -> None:
     )
 
 
+def test_a_date_is_not_a_place_but_a_feminine_ordinal_is() -> None:
+    from bot.engine.intents import claimed_place
+
+    assert claimed_place(("мы", "на", "5", "ой", "позиция"), frozenset()) is not None
+    assert claimed_place(("оплатить", "до", "10", "го", "число"), frozenset()) is None
+
+
 # 4. Comparisons with a neighbour: both places, for the year asked or the latest with both.
 @pytest.mark.parametrize(
     "query",

@@ -9,6 +9,8 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.engine.lexicon import ORDINAL_ENDINGS
+
 # Small-talk concepts (the lexicon maps "привет", "добрый день", "hello" ... onto them), by
 # what the bot answers first: a greeting, "you are welcome", or what it can do.
 GREETING, THANKS, HELP = "приветствие", "благодарность", "помощь"
@@ -66,9 +68,10 @@ _TENS = {
 # "в десятке" (in the top ten), "в первой пятерке", "top 5".
 _GROUPS = {"тройка": 3, "пятерка": 5, "десятка": 10, "двадцатка": 20, "десяток": 10}
 _TOP = ("топ", "top")
-# What may follow a number that is a place: "5 место", "5-е", "5-м", "5th".
-_PLACE_AFTER = frozenset(
-    {"место", "строчка", "позиция", "е", "м", "й", "ом", "ое", "th", "st", "nd", "rd", "place"}
+# What may follow a number that is a place: "5 место", "5-е", "5-м", "5th"; not "-го", which
+# is a date's ("до 10-го").
+_PLACE_AFTER = (ORDINAL_ENDINGS - {"го"}) | frozenset(
+    {"место", "строчка", "позиция", "th", "st", "nd", "rd", "place"}
 )
 MAX_PLACE = 100
 # What may follow an English ordinal that is a place: "we were fifth in 2019", "first among".

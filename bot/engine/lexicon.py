@@ -1292,6 +1292,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 # Words that carry no meaning for matching, as people type them.
+# What follows a number written as an ordinal: "20-м", "5-е", "3-й", "10-го", "5-ое", "5-ой".
+ORDINAL_ENDINGS = frozenset({"м", "е", "й", "го", "ом", "ое", "ой"})
+
 STOPWORDS: tuple[str, ...] = (
     # Russian
     "как",
@@ -1506,13 +1509,7 @@ STOPWORDS: tuple[str, ...] = (
     "миллион",
     "млн",
     # What follows a number written as an ordinal: "20-м", "5-е", "3-й", "10-го".
-    "м",
-    "е",
-    "й",
-    "го",
-    "ом",
-    "ое",
-    "ой",
+    *sorted(ORDINAL_ENDINGS),
     "опять",
     "смоленский",
     "смоленск",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.engine.lexicon import ORDINAL_ENDINGS
 from bot.engine.normalize import Normalizer
 from bot.kb.model import Region
 
@@ -15,8 +16,6 @@ _ADJECTIVE_ENDINGS = ("ский", "цкий", "ской")
 DEFAULT_REGION = "smolensk"
 # "в 17 году" is 2017; "мне 72 года" is an age.
 _YEAR_PREPOSITIONS = frozenset({"в", "во", "за", "на", "к", "с", "до", "по", "от"})
-# What may follow a number written as an ordinal: "17-м", "19-й", "20-го".
-_ORDINAL_ENDINGS = frozenset({"м", "й", "е", "го", "ом", "ой"})
 # What follows a number that counts money, people or things rather than naming a year.
 _UNITS = frozenset(
     {"рубль", "руб", "р", "тысяча", "процент", "житель", "услуга", "место", "лет", "штука"}
@@ -60,7 +59,7 @@ class SlotReader:
             if token.isdigit():
                 value = int(token)
                 after = i + 1
-                if after < len(tokens) and tokens[after] in _ORDINAL_ENDINGS:
+                if after < len(tokens) and tokens[after] in ORDINAL_ENDINGS:
                     after += 1  # "в 17-м году", "в 19м году"
                 following = tokens[after] if after < len(tokens) else ""
                 before = tokens[i - 1] if i > 0 else ""
