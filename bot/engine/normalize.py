@@ -246,9 +246,10 @@ class Normalizer:
         return stem, CONTEXT if stem in self._context_en else ""
 
     def canonical(self, words: Iterable[str]) -> list[str]:
-        """Lemmatise words and map synonym phrases (longest first) to their concept."""
+        """Lemmatise words and map synonym phrases (longest first) to their concept, in the
+        sense the words beside it give it."""
         lemmas = [self._lemma(w) for w in words]
-        return self._map_synonyms(lemmas)
+        return _in_sense(self._map_synonyms(lemmas))
 
     def _set_phrases(self) -> None:
         self._single = {key[0]: concept for key, concept in self.synonyms.items() if len(key) == 1}
