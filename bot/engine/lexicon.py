@@ -577,6 +577,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "people",
         "population",
         "citizens",
+        "ppl",
     ),
     "процент": (
         "процент",
@@ -975,6 +976,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "курировать",
         "in charge",
         "responsible",
+        "главный по",
+        "кто главный",
     ),
     "ведомство": (
         "ведомство",
