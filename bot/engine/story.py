@@ -44,7 +44,8 @@ def story_subject(
     excluded: frozenset[str],
 ) -> Scored | None:
     """The entry a long story names by a specific thing, or None. `concepts`: the lexicon's
-    concepts (a thing, not any rare word: "выходные" is in one card but names no service);
+    concepts; besides them, a thing is a dictionary noun (not any rare word: "выходные" is in
+    one card but names no service);
     `excluded`: entries a story may not be rescued to (the rating's, which their own rules
     decide)."""
     if len(split_words(query)) < STORY_WORDS or abroad(norm):
@@ -62,7 +63,7 @@ def story_subject(
     by_noun = {normalizer.concept_of(w) for w in norm.lemmas if w not in norm.verbs}
     named = any(
         t in vocab
-        and t in concepts
+        and (t in concepts or t in norm.nouns)
         and t not in norm.minor | norm.context
         and index.idf.get(t, 0.0) >= specific
         and (t in by_noun or t not in by_verb)
