@@ -368,6 +368,11 @@ def test_the_digital_transformation_rating_is_one_the_bot_knows(engine: Engine) 
     assert answered(engine, "место в рейтинге цифровой трансформации") == "digital-ratings"
 
 
+def test_a_place_claimed_in_a_newer_rating_is_checked_there(engine: Engine) -> None:
+    query = "в рейтинге минцифры по обратной связи мы вроде 22-е, верно?"
+    assert answered(engine, query) == "digital-ratings"
+
+
 # 8. Numbers that are not years.
 @pytest.mark.parametrize(
     "query",

@@ -96,6 +96,9 @@ RATING_ANCHORS = PLACE_WORDS | {RATING}
 # The entries about places in the rating, and those a question about the rating may also mean.
 RATING_ENTRIES = frozenset({"rating", "rating-leaders", "rating-neighbours", "rating-outsiders"})
 RATING_FAMILY = RATING_ENTRIES | {"monitoring-who", "monitoring-2017", "monitoring-2019"}
+# The entry about the newer ratings the bot knows: a place claimed in one of them is checked
+# there ("в рейтинге обратной связи у нас 22 место?"), not in the e-services rating.
+OTHER_RATINGS = "digital-ratings"
 YEAR_BONUS = 0.12
 # A question naming another year than an entry's is about something else.
 YEAR_PENALTY = 0.4
@@ -337,7 +340,12 @@ class Engine:
         scored = [self._adjust(s, slots) for s in found]
         scored.sort(key=lambda s: s.score, reverse=True)
         ours = about_us(norm.lemmas) or DEFAULT_REGION in slots.regions
-        if claim is not None and ours and self._speaks_of_rating(norm, scored):
+        if (
+            claim is not None
+            and ours
+            and self._speaks_of_rating(norm, scored)
+            and not (scored and scored[0].entry.id == OTHER_RATINGS)
+        ):
             # "слышал, мы третьи по эл услугам за 2017?", "по итогам 2019 года область попала
             # в первую тройку?": a place of ours to check, whichever entry shares the most words.
             score = scored[0].score if scored else 1.0
