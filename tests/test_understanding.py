@@ -369,7 +369,7 @@ def test_the_digital_transformation_rating_is_one_the_bot_knows(engine: Engine) 
 
 
 def test_a_place_claimed_in_a_newer_rating_is_checked_there(engine: Engine) -> None:
-    query = "в рейтинге минцифры по обратной связи мы вроде 22-е, верно?"
+    query = "мы на 22 месте в рейтинге ПОС?"
     assert answered(engine, query) == "digital-ratings"
 
 
