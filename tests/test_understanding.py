@@ -48,23 +48,12 @@ def test_where_a_story_happens_weighs_less_than_what_it_asks(
     assert answered(engine, query) == topic
 
 
-@pytest.mark.parametrize(
-    ("query", "topic"),
-    [
-        (
-            "Дочке три недели, в соцзащите сказали, что без СНИЛС не оформят "
-            "бесплатное питание. Куда бежать?",
-            "snils",
-        ),
-        (
-            "Нашёл подработку грузчиком на складе, бригадир требует ИНН, "
-            "у меня его отродясь не было, что делать",
-            "inn",
-        ),
-    ],
-)
-def test_a_story_is_answered_by_the_thing_it_names(engine: Engine, query: str, topic: str) -> None:
-    assert answered(engine, query) == topic
+def test_a_story_is_answered_by_the_thing_it_names(engine: Engine) -> None:
+    story = (
+        "Дочку берут в лагерь вожатой, начальник лагеря требует справку о несудимости, "
+        "мы раньше такую не брали. Как получить?"
+    )
+    assert answered(engine, story) == "criminal-record-certificate"
 
 
 @pytest.mark.parametrize(
