@@ -188,11 +188,18 @@ def test_only_a_scene_word_in_common_is_off_topic(engine: Engine) -> None:
         ("kak oformit zagranpasport", "foreign-passport"),
         ("skolko stoit razvod", "divorce"),
         ("mesto smolenskoj oblasti v rejtinge", "rating"),
+        ("a ty chto voobshche mozhesh, chto umeesh", HELP_TOPIC),  # "-шь" typed without "ь"
     ],
 )
 def test_russian_typed_in_latin_letters(engine: Engine, query: str, topic: str) -> None:
     answer = engine.ask(query)
     assert (answer.status, answer.topic, answer.lang) == (ANSWER, topic, "ru")
+
+
+def test_the_regions_own_portal_is_the_regional_portal(engine: Engine) -> None:
+    assert answered(engine, "а у смоленщины собственный портал услуг есть, не федеральный?") == (
+        "regional-portal"
+    )
 
 
 def test_a_russian_word_the_dictionary_lacks_is_read_in_latin_letters_too(engine: Engine) -> None:
@@ -450,6 +457,7 @@ def test_the_top_ten_of_2019(engine: Engine) -> None:
         ("кто оказался на последнем месте в рейтинге госуслуг", "rating-outsiders"),
         ("худшие регионы рейтинга электронных услуг", "rating-outsiders"),
         ("топ 3 регионов рейтинга электронных услуг 2019", "rating-leaders"),
+        ("какой регион возглавлял рейтинг госуслуг в 2020", "rating-leaders"),
         ("а мы как смотримся рядом с соседями в рейтинге", "rating-neighbours"),
         ("мы на последнем месте в рейтинге?", "rating"),
     ],

@@ -27,8 +27,8 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "iju": ("ию",),
     "ija": ("ия",),
     "ije": ("ие",),
-    "sh": ("ш", "сх"),
-    "ch": ("ч", "х"),
+    "sh": ("ш", "сх", "шь"),  # "umeesh": the soft sign of "-шь" is rarely typed
+    "ch": ("ч", "х", "чь"),
     "zh": ("ж",),
     "kh": ("х",),
     "ts": ("ц", "тс", "ть"),
