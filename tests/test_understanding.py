@@ -460,6 +460,9 @@ def test_the_top_ten_of_2019(engine: Engine) -> None:
         ("какой регион возглавлял рейтинг госуслуг в 2020", "rating-leaders"),
         ("а мы как смотримся рядом с соседями в рейтинге", "rating-neighbours"),
         ("мы на последнем месте в рейтинге?", "rating"),
+        # One neighbour telling the story is a person, not the regions around ours.
+        ("мы с соседом поспорили, какое место у области в рейтинге госуслуг", "rating"),
+        ("на каком месте мы среди соседей в рейтинге госуслуг", "rating-neighbours"),
     ],
 )
 def test_what_a_rating_question_does_picks_its_entry(

@@ -22,6 +22,7 @@ from bot.engine.intents import (
     asks_who_compiles,
     claimed_place,
     names_us,
+    neighbour_is_a_person,
     small_talk,
 )
 from bot.engine.lexicon import GENERIC_ADJECTIVES, RATING_CONTEXT
@@ -362,7 +363,7 @@ class Engine:
             if top.entry.kind == "rating" and self._names_another_rating(query, norm, content):
                 return self.compose.other_rating(query, lang, top.score)
             shaped = self._rating_topic(
-                top.entry.id, others, ours and claim is not None, norm, content
+                query, top.entry.id, others, ours and claim is not None, norm, content
             )
             if shaped is not None:
                 # What the question does decides among the rating's entries, not the words
@@ -485,6 +486,7 @@ class Engine:
 
     def _rating_topic(
         self,
+        query: str,
         topic: str,
         others: Sequence[str],
         claims_ours: bool,
@@ -502,7 +504,7 @@ class Engine:
         if others or topic not in RATING_ENTRIES | {"monitoring-who"}:
             return None
         who, ours = asks_who(norm.lemmas), names_us(norm.lemmas)
-        if NEIGHBOUR in content:
+        if NEIGHBOUR in content and not neighbour_is_a_person(split_words(query)):
             return "rating-neighbours"  # "а как мы на фоне соседей"
         if LAST in content and (who or not ours):
             return "rating-outsiders"  # "кто на последнем месте", "худшие регионы"

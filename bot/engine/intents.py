@@ -205,3 +205,17 @@ def claimed_place(lemmas: Sequence[str], nouns: frozenset[str] = frozenset()) ->
         if lemma.isdigit() and 0 < int(lemma) <= MAX_PLACE and following in _PLACE_AFTER:
             return PlaceClaim(int(lemma), words=(lemma, following))
     return None
+
+
+# One neighbour is a person telling the story ("сосед по даче уверяет…", "соседка говорит"),
+# not the regions around ours ("на фоне соседей", "соседние области").
+_NEIGHBOUR_PERSON = frozenset(
+    {"сосед", "соседа", "соседу", "соседом", "соседе", "соседка", "соседки", "соседке", "соседку"}
+    | {"соседкой"}
+)
+
+
+def neighbour_is_a_person(words: Sequence[str]) -> bool:
+    """Whether every word of a message about a neighbour names one person (words as typed)."""
+    said = [w for w in words if w.startswith("сосед")]
+    return bool(said) and all(w in _NEIGHBOUR_PERSON for w in said)
