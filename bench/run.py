@@ -122,11 +122,14 @@ def json_of(*module_and_args: str) -> Any:
     """Runs `python -m MODULE ARGS...` in a process of its own; its last line, parsed."""
     out = subprocess.run(
         [sys.executable, "-m", *module_and_args],
-        check=True,
         capture_output=True,
         text=True,
         cwd=ROOT,
     )
+    if out.returncode != 0:
+        # Its output was captured: without this, a failure says only "exit status 1".
+        sys.stderr.write(out.stdout + out.stderr)
+        out.check_returncode()
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -210,9 +210,11 @@ def claimed_place(lemmas: Sequence[str], nouns: frozenset[str] = frozenset()) ->
 # One neighbour is a person telling the story ("сосед по даче уверяет…", "соседка говорит"),
 # not the regions around ours ("на фоне соседей", "соседние области").
 _NEIGHBOUR_PERSON = frozenset(
-    {"сосед", "соседа", "соседу", "соседом", "соседе", "соседка", "соседки", "соседке", "соседку"}
-    | {"соседкой"}
-)
+    {
+        "сосед", "соседа", "соседу", "соседом", "соседе",
+        "соседка", "соседки", "соседке", "соседку", "соседкой",
+    }
+)  # fmt: skip
 
 
 def neighbour_is_a_person(words: Sequence[str]) -> bool:

@@ -149,8 +149,6 @@ CONTEXT_WORDS = SCENE_THINGS | frozenset(
     }
 )
 
-# Abbreviations that mean the Ministry of Economic Development only beside the rating's words:
-# "МЭР" is a mayor elsewhere. Read as typed (and as Latin letters give them: "mer").
 # A concept that means another beside certain words: marks in a message about school are a
 # pupil's marks ("классная сказала, оценки теперь только в электронном виде"), not what the
 # monitoring assessed; records beside a work book are its entries, not a doctor's appointment.
@@ -161,6 +159,9 @@ SENSES: dict[str, tuple[str, frozenset[str]]] = {
     ),
     "запись": ("трудовая", frozenset({"трудовая"})),
 }
+
+# Abbreviations that mean the Ministry of Economic Development only beside the rating's words:
+# "МЭР" is a mayor elsewhere. Read as typed (and as Latin letters give them: "mer").
 MINISTRY_ABBREVIATIONS = frozenset({"мэр", "мер"})
 MINISTRY = "минэкономразвития"
 RATING_CONTEXT = frozenset({"рейтинг", "мониторинг", "место", "итог", "сравнить"})
@@ -1299,10 +1300,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Words that carry no meaning for matching, as people type them.
 # What follows a number written as an ordinal: "20-м", "5-е", "3-й", "10-го", "5-ое", "5-ой".
 ORDINAL_ENDINGS = frozenset({"м", "е", "й", "го", "ом", "ое", "ой"})
 
+# Words that carry no meaning for matching, as people type them.
 STOPWORDS: tuple[str, ...] = (
     # Russian
     "как",
@@ -1516,7 +1517,7 @@ STOPWORDS: tuple[str, ...] = (
     "руб",
     "миллион",
     "млн",
-    # What follows a number written as an ordinal: "20-м", "5-е", "3-й", "10-го".
+    # What follows a number written as an ordinal.
     *sorted(ORDINAL_ENDINGS),
     "опять",
     "смоленский",
