@@ -45,9 +45,8 @@ def story_subject(
 ) -> Scored | None:
     """The entry a long story names by a specific thing, or None. `concepts`: the lexicon's
     concepts; besides them, a thing is a dictionary noun (not any rare word: "выходные" is in
-    one card but names no service);
-    `excluded`: entries a story may not be rescued to (the rating's, which their own rules
-    decide)."""
+    one card but names no service); `excluded`: entries a story may not be rescued to (the
+    rating's, which their own rules decide)."""
     if len(split_words(query)) < STORY_WORDS or abroad(norm):
         return None
     scored = index.score(content, norm.minor, STORY_PRECISION, norm.context, STORY_AT)
