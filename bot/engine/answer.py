@@ -354,7 +354,7 @@ class Engine:
         if not scored or scored[0].score < CLARIFY_AT:
             return self.compose.none(query, lang, scored[0].score if scored else 0.0)
         top = scored[0]
-        vocab = self.index.entry_vocab[self._entry_index[top.entry.id]]
+        vocab = self.index.vocab_of(top.entry)
         if all(self._says_little(t, norm) for t in content if t in vocab):
             # Only common verbs, adverbs and adjectives in common ("что посмотреть", "как
             # записаться к психологу", "что нового"): no word names this entry's subject.

@@ -249,7 +249,7 @@ class Normalizer:
         """Lemmatise words and map synonym phrases (longest first) to their concept, in the
         sense the words beside it give it."""
         lemmas = [self._lemma(w) for w in words]
-        return _in_sense(self._map_synonyms(lemmas))
+        return self._map_synonyms(lemmas)
 
     def _set_phrases(self) -> None:
         self._single = {key[0]: concept for key, concept in self.synonyms.items() if len(key) == 1}
@@ -260,6 +260,8 @@ class Normalizer:
         return self._single.get(lemma, lemma)
 
     def _map_synonyms(self, lemmas: list[str]) -> list[str]:
+        """Synonym phrases (longest first) as their concepts, each in the sense its neighbours
+        give it: questions and phrasings alike."""
         out: list[str] = []
         i, n = 0, len(lemmas)
         synonyms, single, longest = self.synonyms, self._single, self._phrase_words
@@ -274,7 +276,7 @@ class Normalizer:
             else:
                 out.append(single.get(lemma, lemma))
                 i += 1
-        return out
+        return _in_sense(out)
 
     def content(self, tokens: Iterable[str]) -> list[str]:
         """Tokens that carry meaning: stopwords dropped, order kept, duplicates removed."""
@@ -343,9 +345,8 @@ class Normalizer:
 
     # -- the whole query -------------------------------------------------------------------------
     def _is_russian(self, word: str) -> bool:
-        """A dictionary word, or one the knowledge base uses as it is ("сфр", "жку") or in
-        another form ("минцифры": the dictionary lacks it, its stem is known)."""
-        return word in self._known_words or self._in_dictionary(word) or self._reads_known(word)
+        """A dictionary word, or one the knowledge base uses as it is ("сфр", "жку")."""
+        return word in self._known_words or self._in_dictionary(word)
 
     def _cyrillic_uncached(self, word: str) -> str | None:
         return to_cyrillic(word, self._is_russian, self._reads_known)
@@ -414,7 +415,7 @@ class Normalizer:
             ]
         corrected = tuple((w.typed, w.fix) for w in words if w.fix is not None)
         fixed = [w.lemma if w.fix is None else w.fix for w in words]
-        tokens = _in_sense(self._map_synonyms(fixed))
+        tokens = self._map_synonyms(fixed)
         lemmas = [w.lemma for w in words]
         kinds: dict[str, set[str]] = {MINOR: set(), VERB: set(), CONTEXT: set(), NOUN: set()}
         for w in words:

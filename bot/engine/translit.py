@@ -128,11 +128,14 @@ def to_cyrillic(
     word: str, is_russian: Callable[[str], bool], is_known: Callable[[str], bool] | None = None
 ) -> str | None:
     """The first reading of `word` that `is_known` accepts (a word the knowledge base uses:
-    "snyat" is "снять" before it is "снят"), else the first `is_russian` accepts, else None."""
+    "snyat" is "снять" before it is "снят"; "mincifry" is "минцифры", though no dictionary has
+    it), else the first `is_russian` accepts, else None."""
     first_russian = None
     for reading in readings(word):
+        if is_known is not None and is_known(reading):
+            return reading
         if is_russian(reading):
-            if is_known is None or is_known(reading):
+            if is_known is None:
                 return reading
             first_russian = first_russian or reading
     return first_russian
