@@ -6,13 +6,13 @@ The only module that imports `handlers`. Services live on a typed `bot_data` obj
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackContext,
@@ -27,6 +27,8 @@ from bot.config import Settings
 from bot.engine.answer import Engine
 from bot.facts import Fact, build_facts
 from bot.flood import FloodGuard
+from bot.inbox import DurableUpdateQueue
+from bot.rate_limit import PerChatRateLimiter
 from bot.runtime import load_engine
 from bot.storage import Storage
 from bot.telegram_request import AiohttpRequest
@@ -79,20 +81,26 @@ Context = CallbackContext[ExtBot[None], dict, dict, BotData]  # type: ignore[typ
 
 
 PURGE_EVERY = 24 * 60 * 60
+INBOX_KEPT = dt.timedelta(days=2)  # handled update ids, to skip a redelivery
 
 
 async def purge_old_questions(context: Context) -> None:
-    """Daily: questions older than LOG_RETENTION_DAYS go, with their votes."""
+    """Daily: questions older than LOG_RETENTION_DAYS go, with their votes; so do the ids of
+    updates handled days ago."""
     services = context.bot_data.services
     deleted = await services.storage.purge_questions(services.settings.log_retention_days)
     if deleted:
         logging.getLogger(__name__).info("purged %s questions past retention", deleted)
+    await services.storage.purge_inbox(INBOX_KEPT)
 
 
-def telegram_limits() -> AIORateLimiter:
-    """Telegram's limits for everything the bot sends (30/s overall, 20/min a group); a 429 is
-    waited out and retried."""
-    return AIORateLimiter(max_retries=3)
+class SmolApplication(Application):  # type: ignore[type-arg]
+    """PTB's Application, whose stop leaves the updates not yet begun for the next start."""
+
+    async def stop(self) -> None:
+        if isinstance(self.update_processor, PerChatOrder):
+            self.update_processor.begin_stop()
+        await super().stop()
 
 
 def build_application(
@@ -111,6 +119,7 @@ def build_application(
 
         storage = Storage(settings.database_path)
         await storage.open()
+        inbox.attach(storage)
         ready_engine = engine if engine is not None else await load_engine(settings)
         ready_engine.add_phrasings(await storage.extra_phrasings())
 
@@ -124,6 +133,7 @@ def build_application(
         charts = Charts(ready_engine.kb, settings.database_path.parent / "charts")
         app.bot_data.services = BotServices(settings, ready_engine, storage, worker, facts, charts)
         worker.start()  # resumes a broadcast a restart interrupted
+        await inbox.replay(app.bot)  # handled once the application starts
         if app.job_queue is not None:
             app.job_queue.run_repeating(purge_old_questions, interval=PURGE_EVERY, first=1)
         for lang, index in (("ru", 1), ("en", 2)):
@@ -144,14 +154,17 @@ def build_application(
 
     import handlers  # the composition root is the one place that knows the handlers
 
+    inbox = DurableUpdateQueue()
     builder = (
         ApplicationBuilder()
+        .application_class(SmolApplication)
+        .update_queue(inbox)
         .token(settings.require_token().get())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_base_url.replace("/bot", "/file/bot", 1))
         .context_types(ContextTypes(bot_data=BotData))
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .concurrent_updates(PerChatOrder())
+        .concurrent_updates(PerChatOrder(inbox))
         .request(AiohttpRequest(connection_pool_size=256))  # PTB's default pool size
         .get_updates_request(AiohttpRequest())
         .post_init(post_init)
@@ -159,7 +172,7 @@ def build_application(
         .post_shutdown(post_shutdown)
     )
     if rate_limited:
-        builder = builder.rate_limiter(telegram_limits())
+        builder = builder.rate_limiter(PerChatRateLimiter())
     app = builder.build()
     handlers.register(app, settings)
     return app

@@ -94,6 +94,22 @@ MIGRATIONS: Sequence[str] = (
         created_at TEXT NOT NULL
     );
     """,
+    # 4: every update as received, before Telegram is told it arrived, so a crash loses none;
+    # which update a question came from (a replayed update logs it once) and whether its answer
+    # was sent; whose question an extra phrasing was (for /forget_me).
+    """
+    CREATE TABLE inbox (
+        update_id INTEGER PRIMARY KEY,
+        received_at TEXT NOT NULL,
+        body TEXT NOT NULL,
+        done INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX inbox_pending ON inbox (done, update_id);
+    ALTER TABLE questions ADD COLUMN update_id INTEGER;
+    ALTER TABLE questions ADD COLUMN sent INTEGER NOT NULL DEFAULT 1;
+    CREATE UNIQUE INDEX questions_update ON questions (update_id) WHERE update_id IS NOT NULL;
+    ALTER TABLE extra_phrasings ADD COLUMN asked_by INTEGER;
+    """,
 )
 
 MAX_QUERY_CHARS = 4096
@@ -215,12 +231,19 @@ class Storage:
         user_id: int | None = None,
         chat_id: int | None = None,
         answer: str | None = None,
+        update_id: int | None = None,
     ) -> int:
-        """Record a question and the answer given; returns its id (votes refer to it)."""
-        cursor = await self._write_one(
-            "INSERT INTO questions"
-            " (asked_at, channel, user_id, chat_id, query, lang, status, topic, score, answer)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        """Record a question and the answer given; returns its id (votes refer to it).
+
+        A question from a Telegram update is logged unsent (`mark_sent` follows the reply) and
+        once: the same update replayed after a crash updates its row.
+        """
+        rows = await self._write_returning(
+            "INSERT INTO questions (asked_at, channel, user_id, chat_id, query, lang, status,"
+            " topic, score, answer, update_id, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (update_id) WHERE update_id IS NOT NULL DO UPDATE SET"
+            " status = excluded.status, topic = excluded.topic, score = excluded.score,"
+            " answer = excluded.answer, sent = 0 RETURNING id",
             (
                 _now(),
                 channel,
@@ -232,9 +255,46 @@ class Storage:
                 topic,
                 score,
                 answer[:MAX_ANSWER_CHARS] if answer is not None else None,
+                update_id,
+                int(update_id is None),
             ),
         )
-        return int(cursor.lastrowid or 0)
+        return int(rows[0][0])
+
+    async def mark_sent(self, question_id: int) -> None:
+        await self._write_one("UPDATE questions SET sent = 1 WHERE id = ?", (question_id,))
+
+    # -- the inbox: updates received, not yet handled ---------------------------------------------
+    async def receive_update(self, update_id: int, body: str) -> bool:
+        """Store an update as received; False if it was received before (handled or not)."""
+        cursor = await self._write_one(
+            "INSERT OR IGNORE INTO inbox (update_id, received_at, body) VALUES (?, ?, ?)",
+            (update_id, _now(), body),
+        )
+        return cursor.rowcount == 1
+
+    async def pending_updates(self) -> list[tuple[int, str]]:
+        """(update_id, body) of updates received but not handled, oldest first."""
+        async with self.db.execute(
+            "SELECT update_id, body FROM inbox WHERE done = 0 ORDER BY update_id"
+        ) as cur:
+            return [(int(i), str(b)) for i, b in await cur.fetchall()]
+
+    async def finish_update(self, update_id: int) -> None:
+        """Handled: the body goes (it may hold a resident's words), the id stays to skip a
+        second delivery of the same update."""
+        await self._write_one(
+            "UPDATE inbox SET done = 1, body = '' WHERE update_id = ?", (update_id,)
+        )
+
+    async def purge_inbox(self, older_than: dt.timedelta) -> int:
+        """Forget handled updates received before `older_than` ago; Telegram redelivers an
+        update only until it is confirmed, within a day."""
+        cutoff = (dt.datetime.now(dt.UTC) - older_than).isoformat(timespec="seconds")
+        cursor = await self._write_one(
+            "DELETE FROM inbox WHERE done = 1 AND received_at < ?", (cutoff,)
+        )
+        return cursor.rowcount
 
     async def unanswered(self, limit: int = 50) -> list[tuple[str, int]]:
         """The most frequent unanswered questions, as (question, times asked)."""
@@ -510,11 +570,12 @@ class Storage:
             return int(row[0] or 0) if row else 0
 
         async with self.db.execute(
-            "SELECT status, count(*) FROM questions WHERE channel = 'telegram' GROUP BY status"
+            "SELECT status, count(*) FROM questions WHERE channel = 'telegram' AND sent = 1"
+            " GROUP BY status"
         ) as cur:
             outcomes = {str(s): int(n) for s, n in await cur.fetchall()}
         async with self.db.execute(
-            "SELECT topic, count(*) AS n FROM questions WHERE channel = 'telegram'"
+            "SELECT topic, count(*) AS n FROM questions WHERE channel = 'telegram' AND sent = 1"
             " AND status = 'answer' AND topic IS NOT NULL GROUP BY topic ORDER BY n DESC LIMIT 5"
         ) as cur:
             top = [(str(t), int(n)) for t, n in await cur.fetchall()]

@@ -127,7 +127,8 @@ async def send_answer(
 async def log_and_send(
     update: Update, context: Context, message: Message, answer: Answer, asked: str
 ) -> None:
-    """Record what was asked (a question, a command, a button) and the answer, then send it."""
+    """Record what was asked (a question, a command, a button) and the answer, send it, and
+    record that it was sent (a question is logged once per update, however often replayed)."""
     user = update.effective_user
     chat = update.effective_chat
     question_id = await services(context).storage.log_question(
@@ -140,12 +141,14 @@ async def log_and_send(
         user_id=user.id if user else None,
         chat_id=chat.id if chat else None,
         answer=render_plain(answer),
+        update_id=update.update_id,
     )
     if answer.topic == HELP_TOPIC:
         # Small talk gets what the bot can do, with the start menu under it.
         await send_html(
             message, render_html(answer), await menu_keyboard(update, context, answer.lang)
         )
-        return
-    operators = services(context).settings.operators_chat_id is not None
-    await send_answer(message, answer, question_id, operators)
+    else:
+        operators = services(context).settings.operators_chat_id is not None
+        await send_answer(message, answer, question_id, operators)
+    await services(context).storage.mark_sent(question_id)

@@ -2,7 +2,8 @@
 
 It is strict where Telegram is strict: HTML that Telegram could not parse, text over 4096
 characters (as Telegram counts them, after entities), callback_data over 64 bytes, button
-shapes; and it can answer 429 with retry_after or 403 "blocked by the user" on demand.
+shapes, more than 20 messages a minute to one group (429 with retry_after); and it can answer
+429, 403 "blocked by the user" or 502 Bad Gateway on demand.
 Every call is recorded; `refused` lists the calls answered with an error.
 """
 
@@ -67,6 +68,7 @@ MAX_TEXT = 4096
 REJECTED_TOKEN = "111111111:RejectedRejectedRejectedRejectedRej"
 MAX_CALLBACK_DATA = 64
 MAX_ROW_BUTTONS, MAX_BUTTONS = 8, 100
+GROUP_PER_MINUTE = 20  # messages Telegram lets a bot send to one group in a minute
 
 
 class ApiError(Exception):
@@ -201,6 +203,9 @@ class FakeBotApi:
         self.sent_count = 0
         self.retry_after = 1
         self.delays: dict[int, list[float]] = {}  # chat id -> seconds its next sends take
+        self.flood_once: dict[int, int] = {}  # chat id -> retry_after of a 429 on its next send
+        self.failing_until = 0.0  # monotonic time until which sendMessage answers 502
+        self._group_sends: dict[int, list[float]] = {}
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._changed = asyncio.Condition()
@@ -399,6 +404,15 @@ class FakeBotApi:
         return True
 
     def _check_send(self, chat_id: int) -> None:
+        if time.monotonic() < self.failing_until:
+            raise ApiError(502, "Bad Gateway")
+        if chat_id in self.flood_once:
+            retry_after = self.flood_once.pop(chat_id)
+            raise ApiError(
+                429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+            )
+        if chat_id < 0:
+            self._check_group_rate(chat_id)
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if self.any_chat and chat_id not in self.chats:
@@ -413,6 +427,17 @@ class FakeBotApi:
                     f"Too Many Requests: retry after {self.retry_after}",
                     {"retry_after": self.retry_after},
                 )
+
+    def _check_group_rate(self, chat_id: int) -> None:
+        now = time.monotonic()
+        sends = [t for t in self._group_sends.get(chat_id, []) if now - t < 60]
+        if len(sends) >= GROUP_PER_MINUTE:
+            retry_after = int(sends[0] + 60 - now) + 1
+            self._group_sends[chat_id] = sends
+            raise ApiError(
+                429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+            )
+        self._group_sends[chat_id] = [*sends, now]
 
     def _text(self, params: dict[str, Any]) -> str:
         text = str(params.get("text", ""))

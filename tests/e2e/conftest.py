@@ -12,6 +12,7 @@ from bot.app import build_application
 from bot.config import load_settings
 from bot.engine.answer import Engine
 from bot.flood import FloodGuard
+from bot.updates import PerChatOrder
 from tests.fake_bot_api import FakeBotApi
 
 TOKEN = "123456789:AAAbbbCCCdddEEEfffGGGhhhIIIjjjKKKlll"
@@ -41,6 +42,8 @@ async def running_bot(
     )
     app = build_application(settings, engine=engine)
     app.bot_data.flood = flood or FloodGuard(burst=10_000)
+    assert isinstance(app.update_processor, PerChatOrder)
+    app.update_processor.stop_grace = 1.0  # a test that leaves replies queued stops quickly
     # run_polling() would call the post_* hooks; started by hand, the test calls them.
     await app.initialize()
     assert app.post_init and app.post_stop and app.post_shutdown
