@@ -117,10 +117,9 @@ def build_application(
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
         from handlers.broadcast import progress_reporter
 
-        storage = Storage(settings.database_path)
+        ready_engine = engine if engine is not None else await load_engine(settings)
         await storage.open()
         inbox.attach(storage)
-        ready_engine = engine if engine is not None else await load_engine(settings)
         ready_engine.add_phrasings(await storage.extra_phrasings())
 
         async def send(chat_id: int, text: str) -> object:
@@ -148,12 +147,13 @@ def build_application(
             await services.worker.stop()
 
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
-        services = app.bot_data._services
-        if services is not None:
-            await services.storage.close()
+        """Also after a start that failed or was stopped halfway: aiosqlite's thread would keep
+        the process alive, and systemd would never restart it."""
+        await storage.close()
 
     import handlers  # the composition root is the one place that knows the handlers
 
+    storage = Storage(settings.database_path)  # opened in post_init
     inbox = DurableUpdateQueue()
     builder = (
         ApplicationBuilder()

@@ -17,7 +17,7 @@ from bot.engine.render import render_plain
 from bot.kb import store
 from bot.kb.loader import KbInvalid, load_dir
 from bot.runtime import load_engine
-from bot.storage import Storage
+from bot.storage import Storage, make_private
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -264,6 +264,8 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
         target = target / f"{source_path.stem}-backup.sqlite3"
     partial = target.with_name(target.name + ".partial")
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    partial.unlink(missing_ok=True)
+    make_private(partial)
     try:
         copy = sqlite3.connect(partial)
         try:

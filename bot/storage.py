@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
+import re
 import sqlite3
 import time
 from collections import OrderedDict
@@ -112,6 +114,31 @@ MIGRATIONS: Sequence[str] = (
     """,
 )
 
+
+class NotOurDatabase(sqlite3.DatabaseError):
+    """The file is another application's, or a newer smolbot's, or lost its tables."""
+
+
+def _tables_up_to(version: int) -> set[str]:
+    return {
+        name
+        for script in MIGRATIONS[:version]
+        for name in re.findall(r"CREATE TABLE (\w+)", script)
+    }
+
+
+def _check_ours(version: int, tables: set[str]) -> None:
+    if version > len(MIGRATIONS):
+        raise NotOurDatabase(
+            f"it was made by a newer smolbot (schema {version}; this one knows {len(MIGRATIONS)})"
+        )
+    if version == 0 and tables:
+        raise NotOurDatabase("it is not smolbot's: it has tables and no smolbot schema version")
+    missing = _tables_up_to(version) - tables
+    if missing:
+        raise NotOurDatabase(f"tables are missing: {', '.join(sorted(missing))}")
+
+
 MAX_QUERY_CHARS = 4096
 MAX_ANSWER_CHARS = 8192
 TOUCH_EVERY = 600.0  # seconds: a user's last_seen is kept to this precision...
@@ -147,16 +174,19 @@ class Storage:
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private(self.path)
         self._db = await aiosqlite.connect(self.path, isolation_level=None)  # autocommit
         try:
+            await self._db.execute("PRAGMA busy_timeout=5000")
+            _check_ours(*await self._schema())  # before anything is written to the file
             await self._db.execute("PRAGMA journal_mode=WAL")
             # With WAL, NORMAL syncs at checkpoints instead of at every commit: a killed process
             # loses nothing and the file is never corrupt; only a power cut may undo the last
             # commits. Per-commit fsync was the largest cost of answering a message.
             await self._db.execute("PRAGMA synchronous=NORMAL")
-            await self._db.execute("PRAGMA busy_timeout=5000")
             await self._db.execute("PRAGMA foreign_keys=ON")
             await self._migrate()
+            keep_from_others(self.path)
         except BaseException:
             # A corrupt or read-only file: close, or aiosqlite's thread keeps the process alive.
             await self.close()
@@ -204,20 +234,30 @@ class Storage:
                 raise
 
     async def _migrate(self) -> None:
+        """Bring the file up to date in one transaction, once it is known to be ours.
+
+        The transaction ends by writing the schema version, even when nothing was due: a
+        read-only file fails here, at start, not at the first question.
+        """
+        async with self._transaction(immediate=True) as db:
+            version, tables = await self._schema()
+            _check_ours(version, tables)  # again: another process may have migrated meanwhile
+            for script in MIGRATIONS[version:]:
+                for statement in (s for s in script.split(";") if s.strip()):
+                    await db.execute(statement)
+            await db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+
+    async def _schema(self) -> tuple[int, set[str]]:
+        """The file's schema version and its tables."""
         async with self.db.execute("PRAGMA user_version") as cur:
             row = await cur.fetchone()
-        version = int(row[0]) if row else 0
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            statements = [s for s in script.split(";") if s.strip()]
-            await self.db.execute("BEGIN")
-            try:
-                for statement in statements:
-                    await self.db.execute(statement)
-                await self.db.execute(f"PRAGMA user_version = {number}")
-                await self.db.commit()
-            except BaseException:
-                await self.db.rollback()
-                raise
+        async with self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cur:
+            tables = {str(r[0]) for r in await cur.fetchall()}
+        return (int(row[0]) if row else 0), tables
+
+    async def check_writable(self) -> None:
+        """Raises if the database cannot be written (for the health check)."""
+        await self._write_one(f"PRAGMA user_version = {len(MIGRATIONS)}")
 
     async def log_question(
         self,
@@ -614,6 +654,20 @@ class Broadcast:
     status: str
     progress_message_id: int | None
     started_at: str | None
+
+
+def make_private(path: Path) -> None:
+    """Residents' words go in the file: a new one is created 0600 (SQLite gives its -wal and
+    -shm files the same mode)."""
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def keep_from_others(path: Path) -> None:
+    """A file from before 0600: its group keeps its access, everyone else loses theirs."""
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o007:
+        path.chmod(mode & 0o770)
 
 
 def language_for(language_code: str | None) -> str:

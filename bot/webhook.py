@@ -60,27 +60,19 @@ class HealthHandler(RequestHandler):
         if services is not None:
             checks["engine"] = bool(services.engine.kb.entries)
             try:
-                async with services.storage.db.execute("SELECT 1") as cur:
-                    checks["database"] = (await cur.fetchone()) == (1,)
+                await services.storage.check_writable()
+                checks["database"] = True
             except Exception:  # reported, not raised: this is what /healthz is for
-                log.warning("health check: the database did not answer", exc_info=True)
+                log.warning("health check: the database cannot be written", exc_info=True)
         ok = all(checks.values())
         self.set_status(200 if ok else 503)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps({"status": "ok" if ok else "unavailable", **checks}))
 
 
-async def run_webhook(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
-    """Serve until SIGTERM or SIGINT, then stop as long polling does."""
-    assert settings.webhook_url is not None and settings.webhook_secret is not None
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    await app.initialize()
-    if app.post_init:
-        await app.post_init(app)
-    await app.start()
+def serve(app: Application, settings: Settings) -> HTTPServer:  # type: ignore[type-arg]
+    """The webhook and /healthz, listening."""
+    assert settings.webhook_secret is not None
     web = WebApplication(
         [
             (
@@ -93,21 +85,39 @@ async def run_webhook(app: Application, settings: Settings) -> None:  # type: ig
     )
     server = HTTPServer(web)
     server.listen(settings.webhook_port, settings.webhook_listen)
-    await app.bot.set_webhook(
-        settings.webhook_url,
-        secret_token=settings.webhook_secret.get(),
-        allowed_updates=Update.ALL_TYPES,
-    )
-    log.info(
-        "webhook: serving %s and /healthz on port %s", webhook_path(settings), settings.webhook_port
-    )
+    return server
+
+
+async def run_webhook(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Serve until SIGTERM or SIGINT, then stop as long polling does."""
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
     try:
+        await app.initialize()
+        if app.post_init:
+            await app.post_init(app)
+        await app.start()
+        server = serve(app, settings)
+        await app.bot.set_webhook(
+            settings.webhook_url,
+            secret_token=settings.webhook_secret.get(),
+            allowed_updates=Update.ALL_TYPES,
+        )
+        log.info(
+            "webhook: serving %s and /healthz on port %s",
+            webhook_path(settings),
+            settings.webhook_port,
+        )
         await stop.wait()
-    finally:
         server.stop()
-        await app.stop()
-        if app.post_stop:
-            await app.post_stop(app)
+    finally:  # also after a failed start: post_shutdown closes the database
+        if app.running:
+            await app.stop()
+            if app.post_stop:
+                await app.post_stop(app)
         await app.shutdown()
         if app.post_shutdown:
             await app.post_shutdown(app)

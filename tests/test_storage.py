@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import stat
 from pathlib import Path
+
+import pytest
 
 from bot.storage import MIGRATIONS, Storage
 
@@ -116,3 +119,22 @@ async def test_recently_seen_users_are_remembered_without_going_stale(tmp_path: 
         assert await users(storage) == []
         assert await storage.touch_user(7, "ru") == "ru"  # written again, not remembered
         assert await users(storage) == [(7, "ru")]
+
+
+async def test_database_files_are_not_readable_by_others(tmp_path: Path) -> None:
+    fresh, older = tmp_path / "fresh.sqlite3", tmp_path / "older.sqlite3"
+    sqlite3.connect(older).close()
+    older.chmod(0o644)  # as files were created before
+    for path in (fresh, older):
+        async with Storage(path) as storage:
+            await storage.touch_user(1, "ru")
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+    assert stat.S_IMODE(older.stat().st_mode) == 0o640
+
+
+async def test_check_writable_fails_when_writes_are_refused(tmp_path: Path) -> None:
+    async with Storage(tmp_path / "bot.sqlite3") as storage:
+        await storage.check_writable()
+        await storage.db.execute("PRAGMA query_only = ON")  # as a read-only file would
+        with pytest.raises(sqlite3.OperationalError):
+            await storage.check_writable()

@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
+import stat
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -62,6 +66,10 @@ async def test_run_answers_then_stops_cleanly_and_never_logs_the_token(
     assert TOKEN not in logs and TOKEN.split(":")[1] not in logs
     assert "Traceback" not in logs
     assert api.refused == []
+    database = Path(run_env(api, tmp_path, TOKEN)["DATABASE_PATH"])
+    for path in (database, database.with_name(database.name + "-wal")):
+        if path.exists():
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path  # residents' words
 
 
 @pytest.mark.parametrize(
@@ -113,3 +121,88 @@ async def test_run_with_a_corrupt_database_says_so_in_one_line(
     assert logs.strip().splitlines() == [
         f"smolbot: cannot use the database {env['DATABASE_PATH']}: file is not a database"
     ]
+
+
+def read_only(path: Path) -> None:
+    """Make `path` unwritable, also for root (who ignores file modes): immutable."""
+    if os.geteuid() != 0:
+        path.chmod(0o444)
+        return
+    result = subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False)
+    if result.returncode != 0:
+        pytest.skip(f"this filesystem cannot make a file immutable: {result.stderr!r}")
+
+
+async def test_run_with_a_read_only_database_stops_at_once_in_one_line(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    env = run_env(api, tmp_path, TOKEN)
+    database = Path(env["DATABASE_PATH"])
+    with sqlite3.connect(database) as db:  # a database the bot made on an earlier start
+        db.execute("PRAGMA journal_mode=WAL")
+    process = await start_bot(env, tmp_path)
+    await api.wait_for(lambda calls: any(c.method == "setMyCommands" for c in calls), 60)
+    process.send_signal(signal.SIGTERM)
+    await finish(process, tmp_path)
+    read_only(database)
+    try:
+        started = time.monotonic()
+        process = await start_bot(env, tmp_path)
+        logs = await finish(process, tmp_path)
+    finally:
+        subprocess.run(["chattr", "-i", str(database)], capture_output=True, check=False)
+    assert process.returncode == 1 and time.monotonic() - started < 10, logs
+    assert logs.strip().splitlines() == [
+        f"smolbot: cannot use the database {database}: attempt to write a readonly database"
+    ]
+
+
+async def test_run_refuses_another_applications_database_and_leaves_it_as_it_was(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    env = run_env(api, tmp_path, TOKEN)
+    database = Path(env["DATABASE_PATH"])
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE contacts (name TEXT)")
+    before = database.read_bytes()
+    process = await start_bot(env, tmp_path)
+    logs = await finish(process, tmp_path)
+    assert process.returncode == 1, logs
+    assert logs.strip().splitlines() == [
+        f"smolbot: cannot use the database {database}:"
+        " it is not smolbot's: it has tables and no smolbot schema version"
+    ]
+    assert database.read_bytes() == before
+
+
+async def test_run_with_a_database_that_lost_its_tables_stops_in_one_line(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    env = run_env(api, tmp_path, TOKEN)
+    database = Path(env["DATABASE_PATH"])
+    with sqlite3.connect(database) as db:
+        db.execute("PRAGMA user_version = 3")
+    process = await start_bot(env, tmp_path)
+    logs = await finish(process, tmp_path)
+    assert process.returncode == 1, logs
+    assert (
+        logs.strip()
+        .splitlines()[-1]
+        .startswith(f"smolbot: cannot use the database {database}: tables are missing: broadcasts,")
+    )
+
+
+async def test_run_with_a_broken_knowledge_base_and_no_earlier_build_exits(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    env = run_env(api, tmp_path, TOKEN)
+    sources = tmp_path / "data"
+    sources.mkdir()
+    (sources / "entries.yaml").write_text("entries: [this is: not: valid\n", encoding="utf-8")
+    env["KB_DATA_DIR"] = str(sources)
+    started = time.monotonic()
+    process = await start_bot(env, tmp_path)
+    logs = await finish(process, tmp_path)
+    assert process.returncode == 1 and time.monotonic() - started < 20, logs
+    assert logs.strip().splitlines()[-1].startswith("smolbot: the knowledge base has")
+    assert "Traceback" not in logs
