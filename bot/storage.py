@@ -407,13 +407,14 @@ class Storage:
         return bool(row and row[0])
 
     async def vote(self, question_id: int, user_id: int, vote: int) -> bool:
-        """Store a vote (a second vote replaces the first); False if the question is unknown."""
+        """Store a vote (a second vote replaces the first); False if the question is unknown or
+        someone else's: a vote belongs to the user who was answered."""
         cursor = await self._write_one(
             "INSERT INTO votes (question_id, user_id, vote, voted_at)"
-            " SELECT id, ?, ?, ? FROM questions WHERE id = ?"
+            " SELECT id, user_id, ?, ? FROM questions WHERE id = ? AND user_id = ?"
             " ON CONFLICT (question_id, user_id) DO UPDATE SET"
             " vote = excluded.vote, voted_at = excluded.voted_at",
-            (user_id, vote, _now(), question_id),
+            (vote, _now(), question_id, user_id),
         )
         return cursor.rowcount == 1
 
@@ -532,12 +533,15 @@ class Storage:
 
     # -- privacy -----------------------------------------------------------------------------------
     async def forget_user(self, user_id: int) -> None:
-        """/forget_me: the user's questions, votes, subscription and deliveries, in one go."""
+        """/forget_me: the user's questions, votes, subscription, deliveries and the phrasings
+        editors made of their questions, in one go. (A phrasing already in the running engine
+        is forgotten there at the next start.)"""
         async with self._transaction(immediate=True) as db:
             await db.execute("DELETE FROM votes WHERE user_id = ?", (user_id,))
             await db.execute("DELETE FROM questions WHERE user_id = ?", (user_id,))
             await db.execute("DELETE FROM operator_threads WHERE user_chat_id = ?", (user_id,))
             await db.execute("DELETE FROM deliveries WHERE user_id = ?", (user_id,))
+            await db.execute("DELETE FROM extra_phrasings WHERE asked_by = ?", (user_id,))
             await db.execute("DELETE FROM users WHERE id = ?", (user_id,))
         self._known.pop(user_id, None)
 
@@ -558,6 +562,20 @@ class Storage:
             row = await cur.fetchone()
         return (str(row[0]), str(row[1]), row[2], row[3]) if row else None
 
+    async def question_for_operator(
+        self, question_id: int, user_id: int
+    ) -> tuple[str, str, int] | None:
+        """(query, lang, chat_id) of a question this user asked, the bot could not answer, and
+        nobody has handed to the operators yet; None for anything else (a forged tap)."""
+        async with self.db.execute(
+            "SELECT query, lang, chat_id FROM questions AS q WHERE id = ? AND user_id = ?"
+            " AND status = 'none' AND chat_id IS NOT NULL AND NOT EXISTS"
+            " (SELECT 1 FROM operator_threads WHERE question_id = q.id)",
+            (question_id, user_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return (str(row[0]), str(row[1]), int(row[2])) if row else None
+
     async def unanswered_questions(self, limit: int = 500) -> list[tuple[int, str, int]]:
         """(id of the first, question, times asked) for unanswered questions, most asked first.
 
@@ -572,12 +590,15 @@ class Storage:
         ) as cur:
             return [(int(i), str(q), int(n)) for i, q, n in await cur.fetchall()]
 
-    async def add_phrasing(self, entry_id: str, text: str, added_by: int | None) -> bool:
-        """Keep a question as a new phrasing of an entry; False if it was already there."""
+    async def add_phrasing(
+        self, entry_id: str, text: str, added_by: int | None, asked_by: int | None = None
+    ) -> bool:
+        """Keep a question as a new phrasing of an entry; False if it was already there.
+        `asked_by`: whose question it was, so /forget_me can take it back."""
         cursor = await self._write_one(
-            "INSERT OR IGNORE INTO extra_phrasings (entry_id, text, added_by, added_at)"
-            " VALUES (?, ?, ?, ?)",
-            (entry_id, text, added_by, _now()),
+            "INSERT OR IGNORE INTO extra_phrasings (entry_id, text, added_by, added_at, asked_by)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (entry_id, text, added_by, _now(), asked_by),
         )
         return cursor.rowcount == 1
 

@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.engine.render import escape
 from bot.kb.model import Entry, KnowledgeBase
 from handlers.broadcast import admins
-from handlers.common import admin_callback, callback, send_html, services
+from handlers.common import ID, admin_callback, callback, send_html, services
 
 SIMILAR = 80  # token-sort ratio of normalised questions that count as one
 SHOWN_GROUPS = 10
@@ -141,7 +141,7 @@ async def attach(update: Update, context: Context) -> None:
     if found is None or svc.engine.kb.find(entry_id) is None:
         await query.answer("Уже не найдено")
         return
-    added = await svc.storage.add_phrasing(entry_id, found[0], query.from_user.id)
+    added = await svc.storage.add_phrasing(entry_id, found[0], query.from_user.id, found[2])
     svc.engine.add_phrasings([(entry_id, found[0])])
     await query.answer("Добавлено" if added else "Уже было")
     await query.edit_message_text(
@@ -153,5 +153,5 @@ def register(app: Application, settings: Settings) -> None:  # type: ignore[type
     only_admins = admins(settings)
     app.add_handler(CommandHandler("stats", stats, filters=only_admins))
     app.add_handler(CommandHandler("unanswered", unanswered, filters=only_admins))
-    app.add_handler(CallbackQueryHandler(choose_entry, pattern=r"^ul?:\d+$|^ug:\d+:[a-z0-9-]+$"))
-    app.add_handler(CallbackQueryHandler(attach, pattern=r"^ua:\d+:[a-z0-9-]+$"))
+    app.add_handler(CallbackQueryHandler(choose_entry, pattern=rf"^ul?:{ID}$|^ug:{ID}:[a-z0-9-]+$"))
+    app.add_handler(CallbackQueryHandler(attach, pattern=rf"^ua:{ID}:[a-z0-9-]+$"))

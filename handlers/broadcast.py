@@ -15,7 +15,7 @@ from bot.broadcast import Progress
 from bot.config import Settings
 from bot.engine.render import TELEGRAM_LIMIT, escape, text_units
 from bot.storage import Storage
-from handlers.common import admin_callback, callback, send_html, services
+from handlers.common import ID, admin_callback, callback, send_html, services
 
 BAR_WIDTH = 20
 _COMMAND_RE = re.compile(r"^/broadcast(@\w+)?\s*", re.IGNORECASE)
@@ -191,4 +191,4 @@ def register(app: Application, settings: Settings) -> None:  # type: ignore[type
     app.add_handler(CommandHandler("broadcast", broadcast, filters=only_admins))
     app.add_handler(CommandHandler("broadcast_status", status, filters=only_admins))
     app.add_handler(CommandHandler("broadcast_cancel", cancel, filters=only_admins))
-    app.add_handler(CallbackQueryHandler(confirm, pattern=r"^b:(go|no):\d+$"))
+    app.add_handler(CallbackQueryHandler(confirm, pattern=rf"^b:(go|no):{ID}$"))

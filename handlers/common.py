@@ -11,6 +11,9 @@ from bot.engine.render import render_html, render_plain, split_message
 from bot.i18n import t
 
 MAX_CALLBACK_BYTES = 64
+# A record id in button data: at most 18 digits, so it fits SQLite's 64-bit integers; longer
+# (forged) data matches no handler and gets the "expired button" answer.
+ID = r"\d{1,18}"
 
 
 def services(context: Context) -> BotServices:

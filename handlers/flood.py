@@ -14,15 +14,20 @@ from handlers.common import services
 
 
 async def guard(update: Update, context: Context) -> None:
+    """Messages and button taps count alike; inline queries pass (Telegram throttles those)."""
     user = update.effective_user
-    if user is None or update.message is None:  # buttons and inline queries pass
+    tap = update.callback_query
+    if user is None or (update.message is None and tap is None):
         return
     if user.id in services(context).settings.admin_ids:
         return
     verdict = context.bot_data.flood.check(user.id)
     if verdict == "ok":
         return
-    if verdict == "warn":
+    if tap is not None:  # answered, or the button keeps spinning
+        lang = await services(context).storage.user_language(user.id) or "ru"
+        await tap.answer(t(lang, "slow_down") if verdict == "warn" else None)
+    elif verdict == "warn" and update.message is not None:
         lang = await services(context).storage.user_language(user.id) or "ru"
         await update.message.reply_html(escape(t(lang, "slow_down")), do_quote=False)
     raise ApplicationHandlerStop

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot.app import Context
 from bot.engine.render import escape
 from bot.i18n import t
-from handlers.common import log_and_send, send_html, services, user_language
+from handlers.common import ID, log_and_send, send_html, services, user_language
 
 
 class _AddressedToBot(filters.MessageFilter):
@@ -86,7 +86,7 @@ async def vote(update: Update, context: Context) -> None:
     if query is None or query.data is None or update.effective_user is None:
         return
     lang = await user_language(update, context)
-    match = re.fullmatch(r"v:(\d+):(-?1)", query.data)
+    match = re.fullmatch(rf"v:({ID}):(-?1)", query.data)
     stored = match is not None and await services(context).storage.vote(
         int(match[1]), update.effective_user.id, int(match[2])
     )

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot.app import Context
 from bot.engine.render import escape
@@ -118,13 +126,33 @@ async def unknown_command(update: Update, context: Context) -> None:
         await send_html(update.effective_message, escape(t(lang, "unknown_command")))
 
 
+async def unknown_button(update: Update, context: Context) -> None:
+    """Button data no handler takes (from an older version of the bot, or forged): answered, so
+    the button stops spinning."""
+    if update.callback_query is not None:
+        lang = await user_language(update, context)
+        await update.callback_query.answer(t(lang, "stale"))
+
+
+async def dataless_button(update: Update, context: Context) -> None:
+    """A tap that carries no data: PTB would give it to the first button handler, which
+    ignores it, and the button would keep spinning. Answered here, before all of them."""
+    tap = update.callback_query
+    if tap is not None and tap.data is None and tap.game_short_name is None:
+        lang = await user_language(update, context)
+        await tap.answer(t(lang, "stale"))
+        raise ApplicationHandlerStop
+
+
 def register_fallbacks(app: Application) -> None:  # type: ignore[type-arg]
-    """Registered last: commands no other handler took, in private chats."""
+    """Commands and buttons no other handler took."""
+    app.add_handler(TypeHandler(Update, dataless_button), group=-2)
     app.add_handler(
         MessageHandler(
             filters.COMMAND & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, unknown_command
         )
     )
+    app.add_handler(CallbackQueryHandler(unknown_button))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

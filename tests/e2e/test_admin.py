@@ -10,7 +10,7 @@ import pytest
 from bot.engine.answer import Engine
 from bot.kb.loader import load_dir
 from bot.kb.model import KnowledgeBase
-from tests.fake_bot_api import FakeBotApi
+from tests.fake_bot_api import Call, FakeBotApi
 
 from .conftest import ADMIN, OPERATORS, running_bot
 from .test_chat import buttons, callbacks
@@ -95,6 +95,10 @@ async def test_unanswered_grouped_and_attached_as_a_new_phrasing(
         assert db.execute("SELECT entry_id, text FROM extra_phrasings").fetchall() == [
             ("vehicle-registration", "где оформить европротокол")
         ]
+    await bot.push_text(RESIDENT, "/forget_me")  # the phrasing was the resident's words
+    await bot.wait_sent(RESIDENT["id"], len(asked) + 2)
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM extra_phrasings").fetchone() == (0,)
     assert bot.refused == []
 
 
@@ -141,3 +145,81 @@ async def test_small_talk_is_answered_and_not_left_for_the_editors(fresh_bot: Fa
     (listing,) = await bot.wait_sent(ADMIN["id"])
     assert listing.result["text"] == "Вопросов без ответа нет."
     assert bot.refused == []
+
+
+async def ask_and_get_fallback(bot: FakeBotApi, text: str) -> tuple[dict, str]:  # type: ignore[type-arg]
+    """The bot's reply to an unanswerable question and its "ask an operator" data."""
+    await bot.push_text(RESIDENT, text)
+    fallback = (await bot.wait_sent(RESIDENT["id"]))[-1]
+    ask = next(b for b in buttons(fallback.result) if b["text"] == "🙋 Спросить оператора")
+    return fallback.result, ask["callback_data"]
+
+
+async def test_a_forged_or_repeated_operator_tap_sends_nothing(fresh_bot: FakeBotApi) -> None:
+    bot = fresh_bot
+    bot.chats[OPERATORS["id"]] = OPERATORS
+    fallback, data = await ask_and_get_fallback(bot, "как приготовить борщ")
+    intruder = FakeBotApi.user(403, "ru", "Чужой")
+    await bot.push_text(intruder, "привет")
+    await bot.wait_sent(intruder["id"])
+    await bot.push_callback(intruder, fallback, data)  # someone else's question
+    question_id = int(data.split(":")[1])
+    for forged in (f"op:{question_id + 50}", "op:" + "9" * 25):  # no such question
+        await bot.push_callback(RESIDENT, fallback, forged)
+    await bot.wait_for(lambda c: sum(x.method == "answerCallbackQuery" for x in c) == 3)
+    assert bot.sent(OPERATORS["id"]) == []
+    for _ in range(3):  # the asker's own tap goes once, however often it is tapped
+        await bot.push_callback(RESIDENT, fallback, data)
+    await bot.wait_for(lambda c: sum(x.method == "answerCallbackQuery" for x in c) == 6)
+    assert len(bot.sent(OPERATORS["id"])) == 1
+    answers = [c.params.get("text") for c in bot.calls if c.method == "answerCallbackQuery"]
+    assert answers.count("Эта кнопка устарела. Задайте вопрос ещё раз.") == 5
+    answered = await bot.wait_sent(RESIDENT["id"], 2)  # "sent to an operator", once
+    assert len(answered) == 2 and bot.refused == []
+
+
+async def test_a_long_question_reaches_the_operators_and_a_long_reply_the_resident(
+    fresh_bot: FakeBotApi,
+) -> None:
+    bot = fresh_bot
+    bot.chats[OPERATORS["id"]] = OPERATORS
+    long_question = "как приготовить борщ & <щи> " * 150  # 4,200 characters with the markup
+    fallback, data = await ask_and_get_fallback(bot, long_question[:4000])
+    await bot.push_callback(RESIDENT, fallback, data)
+    await bot.wait_for(lambda _: "Ответьте" in joined(bot.sent(OPERATORS["id"])))
+    parts = bot.sent(OPERATORS["id"])
+    assert len(parts) > 1 and joined(parts).count("<щи>") == long_question[:4000].count("<щи>")
+    reply = "Борщ — не наша тема, но <вот> ответ & подробности. " * 90  # 4,500 characters
+    await bot.push(
+        "message",
+        {
+            **bot._message(OPERATOR, reply, OPERATORS),
+            "reply_to_message": {**parts[-1].result, "from": FakeBotApi.user(7000001)},
+        },
+    )
+    await bot.wait_for(lambda _: joined(bot.sent(RESIDENT["id"])).count("<вот>") == 90)
+    got = bot.sent(RESIDENT["id"])  # the fallback, "sent to an operator", then the reply
+    assert len(got) > 3 and got[2].result["text"].startswith("Ответ оператора:")
+    assert bot.refused == []
+
+
+def joined(calls: list[Call]) -> str:
+    return "".join(c.result["text"] for c in calls)
+
+
+async def test_an_edited_operator_reply_is_not_sent_twice(fresh_bot: FakeBotApi) -> None:
+    bot = fresh_bot
+    bot.chats[OPERATORS["id"]] = OPERATORS
+    fallback, data = await ask_and_get_fallback(bot, "как приготовить борщ")
+    await bot.push_callback(RESIDENT, fallback, data)
+    (forwarded,) = await bot.wait_sent(OPERATORS["id"])
+    reply = {
+        **bot._message(OPERATOR, "Не знаю.", OPERATORS),
+        "reply_to_message": {**forwarded.result, "from": FakeBotApi.user(7000001)},
+    }
+    await bot.push("message", reply)
+    await bot.wait_sent(RESIDENT["id"], 3)
+    await bot.push("edited_message", {**reply, "text": "Не знаю, спросите в МФЦ.", "edit_date": 1})
+    notes = await bot.wait_sent(OPERATORS["id"], 3)
+    assert "Правка не отправлена" in notes[-1].result["text"]
+    assert len(bot.sent(RESIDENT["id"])) == 3

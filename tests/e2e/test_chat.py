@@ -254,3 +254,29 @@ async def test_forget_me_deletes_what_the_bot_kept(bot: FakeBotApi, tmp_path) ->
             "SELECT count(*) FROM questions WHERE user_id = ?", (RU["id"],)
         ).fetchone() == (0,)
         assert db.execute("SELECT count(*) FROM users WHERE id = ?", (RU["id"],)).fetchone() == (0,)
+
+
+async def test_only_the_user_who_was_answered_can_vote(bot: FakeBotApi, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    await bot.push_text(RU, "госпошлина за брак")
+    (reply,) = await bot.wait_sent(RU["id"])
+    up = next(c for c in callbacks(reply.result) if c.startswith("v:") and c.endswith(":1"))
+    await bot.push_callback(EN, reply.result, up)  # someone else's answer
+    await bot.wait_for(lambda calls: any(c.method == "answerCallbackQuery" for c in calls))
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM votes").fetchone() == (0,)
+
+
+async def test_unknown_empty_and_oversized_button_data_is_answered(bot: FakeBotApi) -> None:
+    await bot.push_text(RU, "госпошлина за брак")
+    (reply,) = await bot.wait_sent(RU["id"])
+    for data in ("zzz:1", "v:" + "9" * 25 + ":1", "op:" + "9" * 25, "t:x:" + "y" * 50):
+        await bot.push_callback(RU, reply.result, data)
+    no_data = {"id": "77", "from": RU, "message": reply.result, "chat_instance": "1"}
+    await bot.push("callback_query", no_data)
+    await bot.wait_for(lambda c: sum(x.method == "answerCallbackQuery" for x in c) == 5)
+    answers = [c.params.get("text") for c in bot.calls if c.method == "answerCallbackQuery"]
+    stale = "Эта кнопка устарела. Задайте вопрос ещё раз."
+    assert answers == [stale, "Этот ответ уже не найден.", stale, stale, stale]
+    assert len(bot.sent(RU["id"])) == 1  # no "something went wrong"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 
@@ -43,3 +44,22 @@ def test_the_guard_forgives_after_the_mute_and_keeps_memory_bounded() -> None:
     for user_id in range(100, 20_100):
         guard.check(user_id, now=30.0)
     assert len(guard._recent) <= 10_000
+
+
+async def test_button_taps_count_against_the_flood_limit_and_are_all_answered(
+    api: FakeBotApi, engine: Engine, tmp_path: Path
+) -> None:
+    guard = FloodGuard(burst=5, window=2.0, mute=30.0)
+    async with running_bot(api, engine, tmp_path / "bot.sqlite3", flood=guard) as bot:
+        await bot.push_text(FLOODER, "паспорт")  # a clarifying question: each tap, an answer
+        (reply,) = await bot.wait_sent(FLOODER["id"])
+        pick = reply.result["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        assert pick.startswith("t:")
+        for _ in range(20):
+            await bot.push_callback(FLOODER, reply.result, pick)
+        await bot.wait_for(lambda c: sum(x.method == "answerCallbackQuery" for x in c) == 20)
+        await asyncio.sleep(0.3)
+        answers = [c.params.get("text") for c in bot.calls if c.method == "answerCallbackQuery"]
+        taken = len(bot.sent(FLOODER["id"])) - 1
+    assert taken == 4  # the first message and four taps make five; the rest are not handled
+    assert sum(bool(a) and "Слишком много" in a for a in answers) == 1
