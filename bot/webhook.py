@@ -2,7 +2,8 @@
 
 python-telegram-bot's own webhook server has no room for a health check, so this is a small
 tornado server (tornado comes with PTB's webhooks extra) in front of the Application's update
-queue. Requests without the right X-Telegram-Bot-Api-Secret-Token header are refused.
+queue. Requests without the right X-Telegram-Bot-Api-Secret-Token header are refused before
+their body is read; bodies over MAX_BODY are refused too.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ import logging
 import signal
 from urllib.parse import urlparse
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 from tornado.web import Application as WebApplication
-from tornado.web import RequestHandler
+from tornado.web import RequestHandler, stream_request_body
 
 from bot.config import Settings
 
@@ -30,23 +31,49 @@ def webhook_path(settings: Settings) -> str:
     return urlparse(settings.webhook_url or "").path or "/telegram"
 
 
+MAX_BODY = 1024 * 1024  # bytes; Telegram's updates are far smaller
+
+
+def parse_update(body: bytes, bot: Bot) -> Update | None:
+    """The update in a request body, or None for anything that is not one (JSON null, a list,
+    a number, nesting too deep to parse)."""
+    try:
+        data = json.loads(body)
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            return None
+        return Update.de_json(data, bot)
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return None
+
+
+@stream_request_body
 class UpdateHandler(RequestHandler):
+    """Telegram's posts. The secret header is checked before the body is read, and the body is
+    read up to MAX_BODY: an unauthenticated client cannot make the bot hold megabytes."""
+
     def initialize(self, app: Application, secret: str) -> None:  # type: ignore[override, type-arg]
         self.app, self.secret = app, secret
+        self.body = bytearray()
 
-    async def post(self) -> None:
+    def prepare(self) -> None:
         given = self.request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
             self.set_status(403)
-            self.finish("forbidden")
+            self.finish("forbidden")  # the connection closes; the body is never read
             return
-        try:
-            update = Update.de_json(json.loads(self.request.body), self.app.bot)
-        except (ValueError, TypeError, KeyError):
+        assert self.request.connection is not None
+        self.request.connection.set_max_body_size(MAX_BODY)  # type: ignore[attr-defined]
+
+    def data_received(self, chunk: bytes) -> None:
+        self.body += chunk
+
+    async def post(self) -> None:
+        update = parse_update(bytes(self.body), self.app.bot)
+        if update is None:
             self.set_status(400)
             self.finish("bad update")
             return
-        await self.app.update_queue.put(update)
+        await self.app.update_queue.put(update)  # stored before Telegram hears "ok"
         self.finish("ok")
 
 
@@ -83,7 +110,7 @@ def serve(app: Application, settings: Settings) -> HTTPServer:  # type: ignore[t
             (r"/healthz", HealthHandler, {"app": app}),
         ]
     )
-    server = HTTPServer(web)
+    server = HTTPServer(web, max_body_size=MAX_BODY)
     server.listen(settings.webhook_port, settings.webhook_listen)
     return server
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import signal
 import socket
+import sqlite3
 from pathlib import Path
 
 import aiohttp
@@ -37,6 +39,50 @@ async def wait_healthy(base: str, session: aiohttp.ClientSession) -> dict[str, o
     raise AssertionError("the webhook server never became healthy")
 
 
+REFUSED = (403, None)  # refused before the body is read: a 403, or the connection closed
+
+
+async def post(
+    session: aiohttp.ClientSession, url: str, body: bytes, headers: dict[str, str]
+) -> int | None:
+    """The status of a POST, or None if the server closed the connection before answering."""
+    try:
+        async with session.post(url, data=io.BytesIO(body), headers=headers) as response:
+            return response.status
+    except aiohttp.ClientError:
+        return None
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+async def test_webhook_reads_no_body_without_the_secret(api: FakeBotApi, tmp_path: Path) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = run_env(api, tmp_path, TOKEN)
+    env.update(WEBHOOK_URL=f"{base}/telegram", WEBHOOK_SECRET=SECRET, WEBHOOK_PORT=str(port))
+    process = await start_bot(env, tmp_path)
+    try:
+        async with aiohttp.ClientSession() as session:
+            await wait_healthy(base, session)
+            before = rss_mib(process.pid)
+            junk = b"x" * 5_000_000
+            statuses = await asyncio.gather(  # at once, as a flood would come
+                *(post(session, f"{base}/telegram", junk, {}) for _ in range(40))
+            )
+            grown = rss_mib(process.pid) - before
+    finally:
+        process.send_signal(signal.SIGTERM)
+        logs = await finish(process, tmp_path)
+    assert set(statuses) <= set(REFUSED), statuses
+    assert grown < 20, f"{grown:.0f} MiB more after 40 unauthenticated 5 MB posts"
+    assert process.returncode == 0 and "Traceback" not in logs
+
+
 async def test_webhook_refuses_requests_without_the_secret_and_answers_real_ones(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
@@ -66,16 +112,15 @@ async def test_webhook_refuses_requests_without_the_secret_and_answers_real_ones
             health = await wait_healthy(base, session)
             assert health == {"status": "ok", "engine": True, "database": True}
             assert api.webhook == {"url": f"{base}/telegram", "secret_token": SECRET}
-            async with session.post(f"{base}/telegram", json=update) as response:
-                assert response.status == 403  # no secret header
+            body = json.dumps(update).encode()
+            assert await post(session, f"{base}/telegram", body, {}) in REFUSED  # no secret
             wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
-            async with session.post(f"{base}/telegram", json=update, headers=wrong) as response:
-                assert response.status == 403
+            assert await post(session, f"{base}/telegram", body, wrong) in REFUSED
             right = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-            async with session.post(
-                f"{base}/telegram", data=b"{not json", headers=right
-            ) as response:
-                assert response.status == 400
+            for bad in (b"{not json", b"null", b"[]", b"42", b"[" * 100_000 + b"]" * 100_000):
+                assert await post(session, f"{base}/telegram", bad, right) == 400, bad[:10]
+            big = b'{"update_id": 2, "pad": "' + b"x" * 2_000_000 + b'"}'
+            assert await post(session, f"{base}/telegram", big, right) in (400, 413, None)
             async with session.post(
                 f"{base}/telegram", data=json.dumps(update), headers=right
             ) as response:
@@ -88,3 +133,5 @@ async def test_webhook_refuses_requests_without_the_secret_and_answers_real_ones
     assert process.returncode == 0, logs
     assert TOKEN not in logs and SECRET not in logs
     assert len(api.sent(USER["id"])) == 1  # the refused requests did nothing
+    with sqlite3.connect(env["DATABASE_PATH"]) as db:  # the 2 MB update was never read
+        assert db.execute("SELECT update_id FROM inbox").fetchall() == [(1,)]
