@@ -27,7 +27,7 @@ from bot.config import Settings
 from bot.engine.answer import Engine
 from bot.facts import Fact, build_facts
 from bot.flood import FloodGuard
-from bot.inbox import DurableUpdateQueue
+from bot.inbox import DurableUpdateQueue, UpdatesRequest
 from bot.rate_limit import PerChatRateLimiter
 from bot.runtime import load_engine
 from bot.storage import Storage
@@ -57,6 +57,7 @@ class BotServices:
     worker: BroadcastWorker | None = None
     facts: list[Fact] = field(default_factory=list)
     charts: Charts | None = None
+    inbox: DurableUpdateQueue | None = None
 
 
 class BotData:
@@ -130,7 +131,9 @@ def build_application(
         )
         facts = build_facts(ready_engine.kb)
         charts = Charts(ready_engine.kb, settings.database_path.parent / "charts")
-        app.bot_data.services = BotServices(settings, ready_engine, storage, worker, facts, charts)
+        app.bot_data.services = BotServices(
+            settings, ready_engine, storage, worker, facts, charts, inbox
+        )
         worker.start()  # resumes a broadcast a restart interrupted
         await inbox.replay(app.bot)  # handled once the application starts
         if app.job_queue is not None:
@@ -149,6 +152,7 @@ def build_application(
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
         """Also after a start that failed or was stopped halfway: aiosqlite's thread would keep
         the process alive, and systemd would never restart it."""
+        await inbox.close()
         await storage.close()
 
     import handlers  # the composition root is the one place that knows the handlers
@@ -166,7 +170,7 @@ def build_application(
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(PerChatOrder(inbox))
         .request(AiohttpRequest(connection_pool_size=256))  # PTB's default pool size
-        .get_updates_request(AiohttpRequest())
+        .get_updates_request(UpdatesRequest(inbox))
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

@@ -2,8 +2,9 @@
 
 PTB's AIORateLimiter waits out a 429 ("retry after 57") by pausing *every* request: one busy
 group stalled private residents for a minute. Here a 429 on a call to a chat pauses that chat
-only; a 429 on a call to no chat (Telegram's global limit) pauses everything. Sends are paced
-as Telegram asks: 30 a second overall, 20 a minute to one group.
+only; a 429 on a call to no chat (answering a button or an inline query, limited per user)
+delays that call only. Sends are paced as Telegram asks: 30 a second overall, 20 a minute to
+one group.
 
 A call to a chat (a reply, an edit, a broadcast message) that meets a network error or a 5xx
 (Telegram's side having a bad moment) is retried with backoff for up to RETRY_FOR seconds, then
@@ -34,7 +35,6 @@ MAX_429 = 3  # 429s answered for one call before it is given up
 TRACKED_GROUPS = 512  # group limiters kept; idle ones go first
 
 Result = bool | dict[str, Any] | list[dict[str, Any]]
-_EVERYONE = "everyone"
 
 
 def is_transient(exc: Exception) -> bool:
@@ -79,23 +79,18 @@ class PerChatRateLimiter(BaseRateLimiter[None]):
                     break
         return limiter
 
-    async def _wait_out_pauses(self, chat: int | str | None) -> None:
-        while True:
-            now = time.monotonic()
-            until = max(
-                self._paused_until.get(_EVERYONE, 0.0),
-                self._paused_until.get(chat, 0.0) if chat is not None else 0.0,
-            )
-            if until <= now:
-                if chat is not None:
-                    self._paused_until.pop(chat, None)
+    async def _wait_out_pause(self, chat: int | str | None) -> None:
+        while chat is not None:
+            wait = self._paused_until.get(chat, 0.0) - time.monotonic()
+            if wait <= 0:
+                self._paused_until.pop(chat, None)
                 return
-            await asyncio.sleep(until - now)
+            await asyncio.sleep(wait)
 
     async def _once(
         self, chat: int | str | None, callback: Callable[[], Coroutine[Any, Any, Result]]
     ) -> Result:
-        await self._wait_out_pauses(chat)
+        await self._wait_out_pause(chat)
         if chat is None:
             return await callback()
         group = isinstance(chat, str) or chat < 0
@@ -124,11 +119,13 @@ class PerChatRateLimiter(BaseRateLimiter[None]):
                     raise
                 wait = exc.retry_after
                 seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
-                who = _EVERYONE if chat is None else chat
-                self._paused_until[who] = max(
-                    self._paused_until.get(who, 0.0), time.monotonic() + seconds + 0.1
+                log.info("429 for %s to %s: paused %.0f s", endpoint, chat, seconds)
+                if chat is None:
+                    await asyncio.sleep(seconds + 0.1)
+                    continue
+                self._paused_until[chat] = max(
+                    self._paused_until.get(chat, 0.0), time.monotonic() + seconds + 0.1
                 )
-                log.info("429 for %s: %s paused %.0f s", endpoint, who, seconds)
             except Exception as exc:
                 retry = chat is not None and is_transient(exc)
                 if not retry or time.monotonic() + backoff > deadline:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import os
 import re
 import sqlite3
@@ -275,8 +276,8 @@ class Storage:
     ) -> int:
         """Record a question and the answer given; returns its id (votes refer to it).
 
-        A question from a Telegram update is logged unsent (`mark_sent` follows the reply) and
-        once: the same update replayed after a crash updates its row.
+        A question from a Telegram update is logged unsent (the inbox records it sent once the
+        reply is) and once: the same update replayed after a crash updates its row.
         """
         rows = await self._write_returning(
             "INSERT INTO questions (asked_at, channel, user_id, chat_id, query, lang, status,"
@@ -301,17 +302,17 @@ class Storage:
         )
         return int(rows[0][0])
 
-    async def mark_sent(self, question_id: int) -> None:
-        await self._write_one("UPDATE questions SET sent = 1 WHERE id = ?", (question_id,))
-
     # -- the inbox: updates received, not yet handled ---------------------------------------------
-    async def receive_update(self, update_id: int, body: str) -> bool:
-        """Store an update as received; False if it was received before (handled or not)."""
-        cursor = await self._write_one(
-            "INSERT OR IGNORE INTO inbox (update_id, received_at, body) VALUES (?, ?, ?)",
-            (update_id, _now(), body),
+    async def receive_updates(self, updates: Sequence[tuple[int, str]]) -> set[int]:
+        """Store (update_id, JSON) as received, in one statement; returns the ids not received
+        before (handled or not)."""
+        rows = await self._write_returning(
+            "INSERT OR IGNORE INTO inbox (update_id, received_at, body) VALUES "
+            + ", ".join("(?, ?, ?)" for _ in updates)
+            + " RETURNING update_id",
+            [value for update_id, body in updates for value in (update_id, _now(), body)],
         )
-        return cursor.rowcount == 1
+        return {int(r[0]) for r in rows}
 
     async def pending_updates(self) -> list[tuple[int, str]]:
         """(update_id, body) of updates received but not handled, oldest first."""
@@ -320,12 +321,19 @@ class Storage:
         ) as cur:
             return [(int(i), str(b)) for i, b in await cur.fetchall()]
 
-    async def finish_update(self, update_id: int) -> None:
-        """Handled: the body goes (it may hold a resident's words), the id stays to skip a
-        second delivery of the same update."""
-        await self._write_one(
-            "UPDATE inbox SET done = 1, body = '' WHERE update_id = ?", (update_id,)
-        )
+    async def finish_updates(self, update_ids: Sequence[int], sent: Sequence[int]) -> None:
+        """Handled updates lose their body (it may hold a resident's words) and keep their id,
+        to skip a second delivery; the questions in `sent` had their answers sent."""
+        async with self._transaction() as db:
+            if update_ids:
+                await db.executemany(
+                    "UPDATE inbox SET done = 1, body = '' WHERE update_id = ?",
+                    [(i,) for i in update_ids],
+                )
+            if sent:
+                await db.executemany(
+                    "UPDATE questions SET sent = 1 WHERE id = ?", [(i,) for i in sent]
+                )
 
     async def purge_inbox(self, older_than: dt.timedelta) -> int:
         """Forget handled updates received before `older_than` ago; Telegram redelivers an
@@ -688,7 +696,10 @@ def keep_from_others(path: Path) -> None:
     """A file from before 0600: its group keeps its access, everyone else loses theirs."""
     mode = path.stat().st_mode & 0o777
     if mode & 0o007:
-        path.chmod(mode & 0o770)
+        try:
+            path.chmod(mode & 0o770)
+        except PermissionError:  # another user's file, shared on purpose
+            logging.getLogger(__name__).warning("%s is readable by everyone", path)
 
 
 def language_for(language_code: str | None) -> str:

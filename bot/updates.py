@@ -92,7 +92,7 @@ class PerChatOrder(BaseUpdateProcessor):
                     coroutine.close()
                 return
             if await self._until_grace_is_over(coroutine) and self._inbox is not None:
-                await self._inbox.done(update)
+                self._inbox.done(update)
 
     async def _until_grace_is_over(self, coroutine: Awaitable[Any]) -> bool:
         """Run the handlers; False if a stop's grace ran out first and they were cancelled."""

@@ -22,6 +22,7 @@ from tornado.web import Application as WebApplication
 from tornado.web import RequestHandler, stream_request_body
 
 from bot.config import Settings
+from bot.inbox import DurableUpdateQueue
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -42,7 +43,7 @@ def parse_update(body: bytes, bot: Bot) -> Update | None:
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return None
         return Update.de_json(data, bot)
-    except (ValueError, TypeError, KeyError, RecursionError):
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
 
 
@@ -68,12 +69,18 @@ class UpdateHandler(RequestHandler):
         self.body += chunk
 
     async def post(self) -> None:
+        if not self.app.running:  # stopping: Telegram delivers it again later
+            self.set_status(503)
+            self.finish("stopping")
+            return
         update = parse_update(bytes(self.body), self.app.bot)
         if update is None:
             self.set_status(400)
             self.finish("bad update")
             return
-        await self.app.update_queue.put(update)  # stored before Telegram hears "ok"
+        await self.app.update_queue.put(update)
+        if isinstance(self.app.update_queue, DurableUpdateQueue):
+            await self.app.update_queue.flush()  # stored before Telegram hears "ok"
         self.finish("ok")
 
 
@@ -140,6 +147,7 @@ async def run_webhook(app: Application, settings: Settings) -> None:  # type: ig
         )
         await stop.wait()
         server.stop()
+        await server.close_all_connections()  # Telegram keeps connections open
     finally:  # also after a failed start: post_shutdown closes the database
         if app.running:
             await app.stop()

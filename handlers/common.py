@@ -154,4 +154,6 @@ async def log_and_send(
     else:
         operators = services(context).settings.operators_chat_id is not None
         await send_answer(message, answer, question_id, operators)
-    await services(context).storage.mark_sent(question_id)
+    inbox = services(context).inbox
+    if inbox is not None:
+        inbox.sent(question_id)

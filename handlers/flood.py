@@ -4,7 +4,10 @@ costs almost nothing and other users are answered as usual."""
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.app import Context
@@ -24,12 +27,14 @@ async def guard(update: Update, context: Context) -> None:
     verdict = context.bot_data.flood.check(user.id)
     if verdict == "ok":
         return
-    if tap is not None:  # answered, or the button keeps spinning
-        lang = await services(context).storage.user_language(user.id) or "ru"
-        await tap.answer(t(lang, "slow_down") if verdict == "warn" else None)
-    elif verdict == "warn" and update.message is not None:
-        lang = await services(context).storage.user_language(user.id) or "ru"
-        await update.message.reply_html(escape(t(lang, "slow_down")), do_quote=False)
+    lang = await services(context).storage.user_language(user.id) or "ru"
+    try:
+        if tap is not None:  # answered, or the button keeps spinning
+            await tap.answer(t(lang, "slow_down") if verdict == "warn" else None)
+        elif verdict == "warn" and update.message is not None:
+            await update.message.reply_html(escape(t(lang, "slow_down")), do_quote=False)
+    except TelegramError as exc:  # the update is dropped all the same
+        logging.getLogger(__name__).warning("could not tell a flooding user: %s", exc)
     raise ApplicationHandlerStop
 
 

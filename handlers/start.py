@@ -138,7 +138,7 @@ async def dataless_button(update: Update, context: Context) -> None:
     """A tap that carries no data: PTB would give it to the first button handler, which
     ignores it, and the button would keep spinning. Answered here, before all of them."""
     tap = update.callback_query
-    if tap is not None and tap.data is None and tap.game_short_name is None:
+    if tap is not None and not tap.data and not tap.game_short_name:
         lang = await user_language(update, context)
         await tap.answer(t(lang, "stale"))
         raise ApplicationHandlerStop

@@ -206,6 +206,7 @@ class FakeBotApi:
         self.flood_once: dict[int, int] = {}  # chat id -> retry_after of a 429 on its next send
         self.failing_until = 0.0  # monotonic time until which sendMessage answers 502
         self._group_sends: dict[int, list[float]] = {}
+        self._redelivered: list[dict[str, Any]] = []
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._changed = asyncio.Condition()
@@ -381,16 +382,30 @@ class FakeBotApi:
         self.webhook = {"url": params["url"], "secret_token": params.get("secret_token")}
         return True
 
+    async def redeliver(self, update: dict[str, Any]) -> None:
+        """Deliver an update again, below the offset, as Telegram does for one whose receipt it
+        never saw confirmed."""
+        async with self._changed:
+            self._redelivered.append(update)
+            self._changed.notify_all()
+
     async def api_getUpdates(self, params: dict[str, Any]) -> Any:
         offset = int(params.get("offset") or 0)
         timeout = min(float(params.get("timeout") or 0), 0.5)
         async with self._changed:
+            if self._redelivered:
+                again, self._redelivered = self._redelivered, []
+                return again
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
             if not self.updates and timeout:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(
-                        self._changed.wait_for(lambda: bool(self.updates)), timeout
+                        self._changed.wait_for(lambda: bool(self.updates or self._redelivered)),
+                        timeout,
                     )
+                if self._redelivered:
+                    again, self._redelivered = self._redelivered, []
+                    return again
             return list(self.updates[:100])
 
     async def api_setMyCommands(self, params: dict[str, Any]) -> Any:

@@ -77,9 +77,10 @@ async def test_an_update_delivered_twice_is_answered_once(bot: FakeBotApi) -> No
     await bot.push_text(user, "как зарегистрировать брак")
     await bot.wait_sent(user["id"])
     again = {"update_id": 1, "message": bot._message(user, "как зарегистрировать брак", None)}
-    async with bot._changed:  # as Telegram does for an update whose receipt was not confirmed
-        bot.updates.append(again)
-        bot._changed.notify_all()
+    await bot.redeliver(again)
+    await bot.wait_for(
+        lambda calls: any(c.method == "getUpdates" and c.result == [again] for c in calls)
+    )
     await bot.push_text(user, "как получить охотничий билет")
     replies = await bot.wait_sent(user["id"], 2)
     await asyncio.sleep(0.3)
