@@ -24,6 +24,9 @@ ABOUT_GROUP = "about"  # the topics that are not service cards
 async def stats(update: Update, context: Context) -> None:
     if update.effective_message is None:
         return
+    inbox = services(context).inbox
+    if inbox is not None:
+        await inbox.write_done()  # answers sent in the last fraction of a second count too
     s = await services(context).storage.stats()
     engine = services(context).engine
     total = max(s.questions, 1)
