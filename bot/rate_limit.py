@@ -123,8 +123,11 @@ class PerChatRateLimiter(BaseRateLimiter[None]):
                 if chat is None:
                     await asyncio.sleep(seconds + 0.1)
                     continue
+                now = time.monotonic()
+                if len(self._paused_until) > TRACKED_GROUPS:  # chats that never sent again
+                    self._paused_until = {k: t for k, t in self._paused_until.items() if t > now}
                 self._paused_until[chat] = max(
-                    self._paused_until.get(chat, 0.0), time.monotonic() + seconds + 0.1
+                    self._paused_until.get(chat, 0.0), now + seconds + 0.1
                 )
             except Exception as exc:
                 retry = chat is not None and is_transient(exc)

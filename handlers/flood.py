@@ -27,12 +27,15 @@ async def guard(update: Update, context: Context) -> None:
     verdict = context.bot_data.flood.check(user.id)
     if verdict == "ok":
         return
-    lang = await services(context).storage.user_language(user.id) or "ru"
     try:
+        warning = None
+        if verdict == "warn":  # the user's language is read only then: a flood costs little
+            lang = await services(context).storage.user_language(user.id) or "ru"
+            warning = t(lang, "slow_down")
         if tap is not None:  # answered, or the button keeps spinning
-            await tap.answer(t(lang, "slow_down") if verdict == "warn" else None)
-        elif verdict == "warn" and update.message is not None:
-            await update.message.reply_html(escape(t(lang, "slow_down")), do_quote=False)
+            await tap.answer(warning)
+        elif warning is not None and update.message is not None:
+            await update.message.reply_html(escape(warning), do_quote=False)
     except TelegramError as exc:  # the update is dropped all the same
         logging.getLogger(__name__).warning("could not tell a flooding user: %s", exc)
     raise ApplicationHandlerStop
