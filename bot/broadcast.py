@@ -15,13 +15,12 @@ import asyncio
 import logging
 import math
 import time
-import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
-from telegram.warnings import PTBDeprecationWarning
 
+from bot.rate_limit import retry_seconds
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -71,13 +70,6 @@ class Progress:
             finished=finished,
             cancelled=status == "cancelled",
         )
-
-
-def retry_seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
-    return float(value.total_seconds() if hasattr(value, "total_seconds") else value)
 
 
 class BroadcastWorker:

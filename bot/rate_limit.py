@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -26,6 +27,7 @@ from aiolimiter import AsyncLimiter
 from telegram.constants import FloodLimit
 from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
+from telegram.warnings import PTBDeprecationWarning
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,14 @@ MAX_429 = 3  # 429s answered for one call before it is given up
 TRACKED_GROUPS = 512  # group limiters kept; idle ones go first
 
 Result = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    """A 429's retry_after in seconds, however PTB is set to give it (int or timedelta)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return float(value.total_seconds() if hasattr(value, "total_seconds") else value)
 
 
 def is_transient(exc: Exception) -> bool:
@@ -117,8 +127,7 @@ class PerChatRateLimiter(BaseRateLimiter[None]):
                 if refused > MAX_429:
                     log.warning("%s to %s: still 429 after %s tries", endpoint, chat, MAX_429)
                     raise
-                wait = exc.retry_after
-                seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
+                seconds = retry_seconds(exc)
                 log.info("429 for %s to %s: paused %.0f s", endpoint, chat, seconds)
                 if chat is None:
                     await asyncio.sleep(seconds + 0.1)
