@@ -42,6 +42,19 @@ async def wait_until_polling(api: FakeBotApi, process: asyncio.subprocess.Proces
     assert process.returncode is None
 
 
+async def restart_until_all_answered(
+    api: FakeBotApi, env: dict[str, str], cwd: Path, users: range, timeout: float
+) -> str:
+    """Start the bot again, wait until every user has a reply, stop it; its output."""
+    process = await start_bot(env, cwd)
+    try:
+        await api.wait_for(lambda _: all(replies_per_user(api, users).values()), timeout)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        logs = await finish(process, cwd)
+    return logs
+
+
 async def test_after_kill_9_every_question_is_answered_after_the_restart(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
@@ -56,12 +69,7 @@ async def test_after_kill_9_every_question_is_answered_after_the_restart(
     before = sum(replies_per_user(api, users).values())
     assert before < len(users)  # the kill came mid-burst
 
-    process = await start_bot(env, tmp_path)
-    try:
-        await api.wait_for(lambda _: all(replies_per_user(api, users).values()), 60)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        logs = await finish(process, tmp_path)
+    logs = await restart_until_all_answered(api, env, tmp_path, users, 60)
     counts = replies_per_user(api, users)
     assert min(counts.values()) >= 1, logs
     assert sum(n - 1 for n in counts.values()) <= 30  # answered twice: replies in flight
@@ -103,11 +111,6 @@ async def test_a_stop_is_quick_however_long_the_queue_and_the_rest_is_answered_a
     assert time.monotonic() - stopped_at < 10  # systemd allows 30 s (TimeoutStopSec)
     assert min(replies_per_user(api, users).values()) == 0  # the rest waits for the next start
 
-    process = await start_bot(env, tmp_path)
-    try:
-        await api.wait_for(lambda _: all(replies_per_user(api, users).values()), 90)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        logs = await finish(process, tmp_path)
+    logs = await restart_until_all_answered(api, env, tmp_path, users, 90)
     assert max(replies_per_user(api, users).values()) == 1, logs  # a clean stop repeats nothing
     assert "Traceback" not in logs

@@ -48,6 +48,13 @@ async def finish(process: asyncio.subprocess.Process, cwd: Path) -> str:
     return (cwd / "bot.log").read_text(encoding="utf-8", errors="replace")
 
 
+async def run_to_exit(env: dict[str, str], cwd: Path) -> tuple[int | None, str]:
+    """`smolbot run` expected to stop by itself: its exit status and its output."""
+    process = await start_bot(env, cwd)
+    logs = await finish(process, cwd)
+    return process.returncode, logs
+
+
 async def test_run_answers_then_stops_cleanly_and_never_logs_the_token(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
@@ -86,9 +93,8 @@ async def test_run_answers_then_stops_cleanly_and_never_logs_the_token(
 async def test_run_with_a_bad_token_says_so_in_one_line(
     api: FakeBotApi, tmp_path: Path, token: str, expected: str
 ) -> None:
-    process = await start_bot(run_env(api, tmp_path, token), tmp_path)
-    logs = await finish(process, tmp_path)
-    assert process.returncode == 2, logs
+    returncode, logs = await run_to_exit(run_env(api, tmp_path, token), tmp_path)
+    assert returncode == 2, logs
     assert logs.strip().splitlines()[-1] == expected
     assert "Traceback" not in logs
     assert token not in logs or token == "not-a-token"
@@ -99,9 +105,8 @@ async def test_run_without_a_reachable_api_says_so_in_one_line(
 ) -> None:
     env = run_env(api, tmp_path, TOKEN)
     env["TELEGRAM_API_BASE_URL"] = "http://127.0.0.1:9/bot"  # nothing listens on the discard port
-    process = await start_bot(env, tmp_path)
-    logs = await finish(process, tmp_path)
-    assert process.returncode == 1, logs
+    returncode, logs = await run_to_exit(env, tmp_path)
+    assert returncode == 1, logs
     assert (
         logs.strip()
         .splitlines()[-1]
@@ -115,9 +120,8 @@ async def test_run_with_a_corrupt_database_says_so_in_one_line(
 ) -> None:
     env = run_env(api, tmp_path, TOKEN)
     Path(env["DATABASE_PATH"]).write_bytes(b"this is not an SQLite database at all" * 100)
-    process = await start_bot(env, tmp_path)
-    logs = await finish(process, tmp_path)
-    assert process.returncode == 1, logs
+    returncode, logs = await run_to_exit(env, tmp_path)
+    assert returncode == 1, logs
     assert logs.strip().splitlines() == [
         f"smolbot: cannot use the database {env['DATABASE_PATH']}: file is not a database"
     ]
@@ -147,11 +151,10 @@ async def test_run_with_a_read_only_database_stops_at_once_in_one_line(
     read_only(database)
     try:
         started = time.monotonic()
-        process = await start_bot(env, tmp_path)
-        logs = await finish(process, tmp_path)
+        returncode, logs = await run_to_exit(env, tmp_path)
     finally:
         subprocess.run(["chattr", "-i", str(database)], capture_output=True, check=False)
-    assert process.returncode == 1 and time.monotonic() - started < 10, logs
+    assert returncode == 1 and time.monotonic() - started < 10, logs
     assert logs.strip().splitlines() == [
         f"smolbot: cannot use the database {database}: attempt to write a readonly database"
     ]
@@ -165,9 +168,8 @@ async def test_run_refuses_another_applications_database_and_leaves_it_as_it_was
     with sqlite3.connect(database) as db:
         db.execute("CREATE TABLE contacts (name TEXT)")
     before = database.read_bytes()
-    process = await start_bot(env, tmp_path)
-    logs = await finish(process, tmp_path)
-    assert process.returncode == 1, logs
+    returncode, logs = await run_to_exit(env, tmp_path)
+    assert returncode == 1, logs
     assert logs.strip().splitlines() == [
         f"smolbot: cannot use the database {database}:"
         " it is not smolbot's: it has tables and no smolbot schema version"
@@ -182,9 +184,8 @@ async def test_run_with_a_database_that_lost_its_tables_stops_in_one_line(
     database = Path(env["DATABASE_PATH"])
     with sqlite3.connect(database) as db:
         db.execute("PRAGMA user_version = 3")
-    process = await start_bot(env, tmp_path)
-    logs = await finish(process, tmp_path)
-    assert process.returncode == 1, logs
+    returncode, logs = await run_to_exit(env, tmp_path)
+    assert returncode == 1, logs
     assert (
         logs.strip()
         .splitlines()[-1]
@@ -201,8 +202,7 @@ async def test_run_with_a_broken_knowledge_base_and_no_earlier_build_exits(
     (sources / "entries.yaml").write_text("entries: [this is: not: valid\n", encoding="utf-8")
     env["KB_DATA_DIR"] = str(sources)
     started = time.monotonic()
-    process = await start_bot(env, tmp_path)
-    logs = await finish(process, tmp_path)
-    assert process.returncode == 1 and time.monotonic() - started < 20, logs
+    returncode, logs = await run_to_exit(env, tmp_path)
+    assert returncode == 1 and time.monotonic() - started < 20, logs
     assert logs.strip().splitlines()[-1].startswith("smolbot: the knowledge base has")
     assert "Traceback" not in logs
