@@ -19,7 +19,6 @@ a stop takes seconds however long the queue.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
 import logging
 from collections.abc import Awaitable
@@ -66,7 +65,8 @@ class PerChatOrder(BaseUpdateProcessor):
         self._inbox = inbox
         self.stop_grace = stop_grace  # tests shorten it
         self._stopping = False
-        self._grace_over = asyncio.Event()
+        self._cut_short = False  # the stop's grace ran out
+        self._handling: set[asyncio.Task[Any]] = set()
         self._locks: dict[int, asyncio.Lock] = {}
         self._queued: dict[int, int] = {}  # updates holding or awaiting each lock
 
@@ -97,18 +97,21 @@ class PerChatOrder(BaseUpdateProcessor):
     async def _until_grace_is_over(self, coroutine: Awaitable[Any]) -> bool:
         """Run the handlers; False if a stop's grace ran out first and they were cancelled."""
         task = asyncio.ensure_future(coroutine)
-        grace = asyncio.ensure_future(self._grace_over.wait())
+        self._handling.add(task)
         try:
-            await asyncio.wait({task, grace}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            grace.cancel()
-        if task.done():
-            task.result()
-            return True
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
             await task
-        return False
+        except asyncio.CancelledError:
+            if self._cut_short and task.cancelled():
+                return False
+            raise  # this task itself was cancelled
+        finally:
+            self._handling.discard(task)
+        return True
+
+    def _cut_the_rest_short(self) -> None:
+        self._cut_short = True
+        for task in self._handling:
+            task.cancel()
 
     def begin_stop(self) -> None:
         """No update is begun from now on; those in flight have STOP_GRACE seconds."""
@@ -118,7 +121,7 @@ class PerChatOrder(BaseUpdateProcessor):
         in_flight = sum(self._queued.values())
         if in_flight:
             log.info("stopping: %s updates in flight get %.0f s", in_flight, self.stop_grace)
-        asyncio.get_running_loop().call_later(self.stop_grace, self._grace_over.set)
+        asyncio.get_running_loop().call_later(self.stop_grace, self._cut_the_rest_short)
 
     @property
     def chats_in_flight(self) -> int:
