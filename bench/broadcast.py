@@ -16,14 +16,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from telegram import Bot
 from telegram.constants import ParseMode
 
 from bot.broadcast import BroadcastWorker
+from bot.peer import TELEGRAM, Peer
 from bot.storage import Storage
 from bot.telegram_request import AiohttpRequest
+
+tg = partial(Peer, TELEGRAM)  # a Telegram user by id
 
 TOKEN = "123456789:AAAbbbCCCdddEEEfffGGGhhhIIIjjjKKKlll"
 
@@ -72,16 +76,16 @@ async def run(subscribers: int, rate: float) -> dict[str, float]:
                     sends += 1
                     return result
 
-                broadcast_id = await storage.create_broadcast(1, 1, "<b>Новость</b> для всех")
-                await storage.start_broadcast(broadcast_id)
+                broadcast_id = await storage.broadcasts.create(tg(1), 1, "<b>Новость</b> для всех")
+                await storage.broadcasts.start(broadcast_id)
                 worker = BroadcastWorker(storage, send, rate)
                 started = time.monotonic()
                 worker.start()
-                while (await storage.broadcast(broadcast_id)).status == "sending":  # type: ignore[union-attr]
+                while (await storage.broadcasts.get(broadcast_id)).status == "sending":  # type: ignore[union-attr]
                     await asyncio.sleep(0.5)
                 await worker.stop()
                 wall = time.monotonic() - started
-                counts = await storage.delivery_counts(broadcast_id)
+                counts = await storage.broadcasts.counts(broadcast_id)
     finally:
         server.terminate()
         server.wait()

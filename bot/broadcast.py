@@ -4,9 +4,10 @@ blocked users and restarts.
 Deliveries live in SQLite (bot/storage.py). The worker claims a small batch (about 0.2 s of
 sending), sends it paced to the configured rate, and records the results in one transaction.
 After a crash the claimed-but-unrecorded batch is sent again: duplicates are limited to that
-batch, and nobody is skipped. 429 pauses all sending for retry_after; network errors are retried
-with backoff; "blocked by the user" and "chat not found" mark the delivery blocked and
-unsubscribe the user.
+batch, and nobody is skipped. Each messenger's adapter sends through the `Sender` interface
+and says what became of a message: "retry after N" pauses that messenger's sending for N
+seconds; a retry without a time (a network error) is retried with backoff; "blocked" marks the
+delivery blocked and unsubscribes the user.
 """
 
 from __future__ import annotations
@@ -15,17 +16,23 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import Protocol
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
-
-from bot.rate_limit import retry_seconds
-from bot.storage import Storage
+from bot.conversation import Outcome
+from bot.peer import Peer
+from bot.storage import DeliveryResult, Storage
 
 log = logging.getLogger(__name__)
 
-Send = Callable[[int, str], Awaitable[object]]
+
+class Sender(Protocol):
+    """One messenger's way to send a broadcast message (its adapter's outlet)."""
+
+    async def deliver(self, chat_id: int, html: str) -> Outcome: ...
+
+
 SENDING_SECONDS_PER_BATCH = 0.2
 MAX_BATCH = 200
 MAX_ATTEMPTS = 5
@@ -76,20 +83,20 @@ class BroadcastWorker:
     def __init__(
         self,
         storage: Storage,
-        send: Send,
+        senders: Mapping[str, Sender],
         rate: float,
         on_progress: Callable[[Progress], Awaitable[None]] | None = None,
         progress_every: float = 3.0,
         backoff: float = 1.0,
     ) -> None:
         self.storage = storage
-        self.send = send
+        self.senders = senders
         self.rate = rate
         self.batch = max(1, min(MAX_BATCH, math.ceil(rate * SENDING_SECONDS_PER_BATCH)))
         self.on_progress = on_progress
         self.progress_every = progress_every
         self.backoff = backoff
-        self._next_slot = 0.0
+        self._next_slot: dict[str, float] = {}  # per messenger
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -110,8 +117,8 @@ class BroadcastWorker:
             self._task = None
 
     async def run(self) -> None:
-        for broadcast_id in await self.storage.sending_broadcasts():
-            released = await self.storage.release_in_flight(broadcast_id)
+        for broadcast_id in await self.storage.broadcasts.sending():
+            released = await self.storage.broadcasts.release_in_flight(broadcast_id)
             if released:
                 log.info(
                     "broadcast %s: %s deliveries in flight at the last stop go out again",
@@ -121,7 +128,7 @@ class BroadcastWorker:
         while not self._stopping:
             self._wake.clear()
             try:
-                for broadcast_id in await self.storage.sending_broadcasts():
+                for broadcast_id in await self.storage.broadcasts.sending():
                     await self._deliver(broadcast_id)
                     if self._stopping:
                         return
@@ -133,23 +140,23 @@ class BroadcastWorker:
     async def _deliver(self, broadcast_id: int) -> None:
         started = time.monotonic()
         done_at_start = Progress.of(
-            broadcast_id, await self.storage.delivery_counts(broadcast_id), None
+            broadcast_id, await self.storage.broadcasts.counts(broadcast_id), None
         ).done
         last_report = 0.0
         while not self._stopping:
-            broadcast = await self.storage.broadcast(broadcast_id)
+            broadcast = await self.storage.broadcasts.get(broadcast_id)
             if broadcast is None or broadcast.status != "sending":
                 await self._report(broadcast_id, started, done_at_start, final=True)
                 return
-            claimed = await self.storage.claim_deliveries(broadcast_id, self.batch)
+            claimed = await self.storage.broadcasts.claim(broadcast_id, self.batch)
             if not claimed:
-                await self.storage.set_broadcast_status(broadcast_id, "done")
+                await self.storage.broadcasts.set_status(broadcast_id, "done")
                 await self._report(broadcast_id, started, done_at_start, final=True)
                 return
             results = await asyncio.gather(
-                *(self._send_one(user_id, broadcast.text) for user_id, _ in claimed)
+                *(self._send_one(recipient, broadcast.text) for recipient, _ in claimed)
             )
-            await self.storage.record_deliveries(broadcast_id, list(results))
+            await self.storage.broadcasts.record(broadcast_id, list(results))
             now = time.monotonic()
             if now - last_report >= self.progress_every:
                 last_report = now
@@ -160,8 +167,8 @@ class BroadcastWorker:
     ) -> None:
         if self.on_progress is None:
             return
-        counts = await self.storage.delivery_counts(broadcast_id)
-        broadcast = await self.storage.broadcast(broadcast_id)
+        counts = await self.storage.broadcasts.counts(broadcast_id)
+        broadcast = await self.storage.broadcasts.get(broadcast_id)
         progress = Progress.of(broadcast_id, counts, broadcast.status if broadcast else None)
         elapsed = max(time.monotonic() - started, 1e-6)
         rate = (progress.done - done_at_start) / elapsed
@@ -173,40 +180,41 @@ class BroadcastWorker:
             log.warning("broadcast %s: could not report progress", broadcast_id, exc_info=True)
 
     # -- one message -------------------------------------------------------------------------
-    async def _pace(self) -> None:
-        """Wait for this message's slot: one every 1/rate seconds, across batches."""
+    async def _pace(self, channel: str) -> None:
+        """Wait for this message's slot: one every 1/rate seconds per messenger, across
+        batches."""
         now = time.monotonic()
-        slot = max(self._next_slot, now)
-        self._next_slot = slot + 1 / self.rate
+        slot = max(self._next_slot.get(channel, 0.0), now)
+        self._next_slot[channel] = slot + 1 / self.rate
         if slot > now:
             await asyncio.sleep(slot - now)
 
-    async def _send_one(self, user_id: int, text: str) -> tuple[int, str, str | None]:
+    async def _send_one(self, recipient: Peer, text: str) -> DeliveryResult:
+        sender = self.senders.get(recipient.channel)
+        if sender is None:  # a subscriber of a messenger this run does not serve
+            return DeliveryResult(recipient, "failed", f"{recipient.channel} is not connected")
         attempt = 0
         floods = 0
         while True:
-            await self._pace()
+            await self._pace(recipient.channel)
             try:
-                await self.send(user_id, text)
-                return user_id, "sent", None
-            except RetryAfter as exc:
+                outcome = await sender.deliver(recipient.id, text)
+            except Exception as exc:  # one bad delivery must not stop the others
+                log.exception("broadcast: delivery to %s failed", recipient)
+                return DeliveryResult(recipient, "failed", repr(exc)[:200])
+            if outcome.status in ("sent", "blocked", "failed"):
+                return DeliveryResult(recipient, outcome.status, outcome.error)
+            if outcome.retry_after is not None:
                 floods += 1
-                wait = retry_seconds(exc)
-                # Everyone waits: Telegram asked the bot, not this one chat, to slow down.
-                self._next_slot = max(self._next_slot, time.monotonic() + wait)
+                # Everyone on this messenger waits: it asked the bot, not one chat, to slow down.
+                self._next_slot[recipient.channel] = max(
+                    self._next_slot.get(recipient.channel, 0.0),
+                    time.monotonic() + outcome.retry_after,
+                )
                 if floods > MAX_FLOOD_WAITS:
-                    return user_id, "failed", f"flood control {floods} times"
-            except Forbidden as exc:
-                return user_id, "blocked", exc.message
-            except BadRequest as exc:
-                if "chat not found" in exc.message.lower():
-                    return user_id, "blocked", exc.message
-                return user_id, "failed", exc.message
-            except NetworkError as exc:
+                    return DeliveryResult(recipient, "failed", f"flood control {floods} times")
+            else:
                 attempt += 1
                 if attempt >= MAX_ATTEMPTS:
-                    return user_id, "failed", exc.message
+                    return DeliveryResult(recipient, "failed", outcome.error)
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
-            except Exception as exc:  # one bad delivery must not stop the others
-                log.exception("broadcast: delivery to %s failed", user_id)
-                return user_id, "failed", repr(exc)[:200]

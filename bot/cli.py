@@ -49,7 +49,7 @@ class QuestionLog:
         if self.storage is None or answer.status != NONE or not answer.query.strip():
             return
         try:
-            await self.storage.log_question(
+            await self.storage.questions.log(
                 channel="cli",
                 query=answer.query,
                 lang=answer.lang,
@@ -176,7 +176,7 @@ async def cmd_kb(settings: Settings, args: argparse.Namespace) -> int:
         added: list[tuple[str, str]] = []
         if settings.database_path.exists():
             async with Storage(settings.database_path) as storage:
-                added = await storage.extra_phrasings()
+                added = await storage.phrasings.all()
         json.dump(store.export(kb, added), sys.stdout, ensure_ascii=False, indent=2)
         print()
     return EXIT_OK

@@ -63,6 +63,7 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8080
     operators_chat_id: int | None = None
+    errors_chat_id: int | None = None  # where failures are reported
 
     def require_token(self) -> Secret:
         if self.telegram_bot_token is None:
@@ -125,14 +126,14 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
             "TELEGRAM_API_BASE_URL must be an http(s) URL, e.g. http://127.0.0.1:8081/bot, "
             f"got {base_url!r}"
         )
-    admin_ids: set[int] = set()
+    admin_ids: list[int] = []
     for part in (get("ADMIN_IDS") or "").split(","):
         part = part.strip()
         if not part:
             continue
         if not re.fullmatch(r"-?\d+", part):
             raise ConfigError(f"ADMIN_IDS must be comma-separated numeric user ids, got {part!r}")
-        admin_ids.add(int(part))
+        admin_ids.append(int(part))
     level = (get("LOG_LEVEL") or "INFO").upper()
     if level not in _LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, got {level!r}")
@@ -148,6 +149,9 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
     operators = get("OPERATORS_CHAT_ID")
     if operators is not None and not re.fullmatch(r"-?\d+", operators):
         raise ConfigError(f"OPERATORS_CHAT_ID must be a numeric chat id, got {operators!r}")
+    errors_chat = get("ERRORS_CHAT_ID")
+    if errors_chat is not None and not re.fullmatch(r"-?\d+", errors_chat):
+        raise ConfigError(f"ERRORS_CHAT_ID must be a numeric chat id, got {errors_chat!r}")
     retention = get("LOG_RETENTION_DAYS") or "180"
     if not retention.isdigit() or int(retention) < 1:
         raise ConfigError(
@@ -184,4 +188,6 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
         webhook_listen=get("WEBHOOK_LISTEN") or "0.0.0.0",
         webhook_port=int(port_text),
         operators_chat_id=int(operators) if operators is not None else None,
+        # Failures are reported to ERRORS_CHAT_ID, else to the first administrator listed.
+        errors_chat_id=int(errors_chat) if errors_chat is not None else next(iter(admin_ids), None),
     )

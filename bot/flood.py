@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict, deque
+from collections.abc import Hashable
 
 BURST = 5  # messages...
 WINDOW = 2.0  # ...within this many seconds is a flood
@@ -14,10 +15,10 @@ TRACKED_USERS = 10_000  # memory stays bounded however many users write
 class FloodGuard:
     def __init__(self, burst: int = BURST, window: float = WINDOW, mute: float = MUTE) -> None:
         self.burst, self.window, self.mute = burst, window, mute
-        self._recent: OrderedDict[int, deque[float]] = OrderedDict()
-        self._muted_until: dict[int, float] = {}
+        self._recent: OrderedDict[Hashable, deque[float]] = OrderedDict()
+        self._muted_until: dict[Hashable, float] = {}
 
-    def check(self, user_id: int, now: float | None = None) -> str:
+    def check(self, user_id: Hashable, now: float | None = None) -> str:
         """'ok', 'warn' (the message that started a flood) or 'drop'."""
         now = time.monotonic() if now is None else now
         if self._muted_until.get(user_id, 0.0) > now:

@@ -86,7 +86,7 @@ class DurableUpdateQueue(asyncio.Queue[object]):
                 (u.update_id, raw.get(u.update_id) or json.dumps(u.to_dict(), ensure_ascii=False))
                 for u in batch
             ]
-            fresh = await self._storage.receive_updates(bodies)
+            fresh = await self._storage.inbox.receive(bodies)
         except Exception:  # answered anyway: a reply without the guarantee beats none
             log.exception("%s updates could not be stored", len(batch))
         for update in batch:
@@ -100,7 +100,7 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         if self._storage is None:
             raise RuntimeError("attach the storage first")
         replayed = 0
-        for update_id, body in await self._storage.pending_updates():
+        for update_id, body in await self._storage.inbox.pending():
             try:
                 update = Update.de_json(json.loads(body), bot)
             except (ValueError, TypeError, KeyError):
@@ -109,7 +109,7 @@ class DurableUpdateQueue(asyncio.Queue[object]):
             if update is None or update.inline_query is not None or update.callback_query:
                 # Telegram refuses a late answer to an inline query or a button tap; the
                 # button is still there to tap again.
-                await self._storage.finish_updates([update_id], [])
+                await self._storage.inbox.finish([update_id], [])
                 continue
             self.put_nowait(update)
             replayed += 1
@@ -147,7 +147,7 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         if self._storage is None or not (done or sent):
             return
         try:
-            await self._storage.finish_updates(done, sent)
+            await self._storage.inbox.finish(done, sent)
         except Exception:  # at worst the updates are handled again after a restart
             log.exception("%s updates could not be marked handled", len(done))
 

@@ -90,8 +90,9 @@ class HealthHandler(RequestHandler):
 
     async def get(self) -> None:
         checks = {"engine": False, "database": False}
-        services = self.app.bot_data._services
-        if services is not None:
+        bot_data = self.app.bot_data
+        if bot_data.ready:
+            services = bot_data.services
             checks["engine"] = bool(services.engine.kb.entries)
             try:
                 await services.storage.check_writable()

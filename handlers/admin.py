@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import html
+from collections.abc import Callable
 
 from rapidfuzz import fuzz
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.app import Context
-from bot.config import Settings
+from bot.conversation import Button, Keyboard, Reply, payload
 from bot.engine.render import escape
 from bot.kb.model import Entry, KnowledgeBase
-from handlers.broadcast import admins
-from handlers.common import ID, admin_callback, callback, send_html, services
+from handlers.turn import Turn
 
 SIMILAR = 80  # token-sort ratio of normalised questions that count as one
 SHOWN_GROUPS = 10
@@ -21,16 +17,13 @@ CANDIDATES = 3
 ABOUT_GROUP = "about"  # the topics that are not service cards
 
 
-async def stats(update: Update, context: Context) -> None:
-    if update.effective_message is None:
-        return
-    inbox = services(context).inbox
-    if inbox is not None:
-        await inbox.write_done()  # answers sent in the last fraction of a second count too
-    s = await services(context).storage.stats()
-    engine = services(context).engine
+async def stats(turn: Turn) -> None:
+    services = turn.services
+    for flush in services.before_stats:
+        await flush()  # answers sent in the last fraction of a second count too
+    s = await services.storage.questions.stats()
     total = max(s.questions, 1)
-    titles = {e.id: e.title.ru for e in engine.kb.entries}
+    titles = {e.id: e.title.ru for e in services.engine.kb.entries}
     lines = [
         "<b>Статистика</b>",
         f"Пользователей: {s.users}, подписчиков: {s.subscribers}",
@@ -45,10 +38,12 @@ async def stats(update: Update, context: Context) -> None:
     if s.top_topics:
         lines.append("Частые темы:")
         lines += [f"• {escape(titles.get(t, t))}: {n}" for t, n in s.top_topics]
-    await send_html(update.effective_message, "\n".join(lines))
+    await turn.say("\n".join(lines))
 
 
-def group_similar(rows: list[tuple[int, str, int]], key) -> list[tuple[int, str, int, int]]:  # type: ignore[no-untyped-def]
+def group_similar(
+    rows: list[tuple[int, str, int]], key: Callable[[str], str]
+) -> list[tuple[int, str, int, int]]:
     """(id, question, times asked, similar wordings) groups, most asked first."""
     groups: list[tuple[int, str, int, int, str]] = []
     for question_id, text, count in rows:
@@ -63,14 +58,11 @@ def group_similar(rows: list[tuple[int, str, int]], key) -> list[tuple[int, str,
     return [(gid, text, count, similar) for gid, text, count, similar, _ in groups]
 
 
-async def unanswered(update: Update, context: Context) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    engine = services(context).engine
-    rows = await services(context).storage.unanswered_questions()
+async def unanswered(turn: Turn) -> None:
+    engine = turn.services.engine
+    rows = await turn.services.storage.questions.unanswered()
     if not rows:
-        await send_html(message, "Вопросов без ответа нет.")
+        await turn.say("Вопросов без ответа нет.")
         return
 
     def key(text: str) -> str:
@@ -78,14 +70,12 @@ async def unanswered(update: Update, context: Context) -> None:
 
     groups = group_similar(rows, key)[:SHOWN_GROUPS]
     lines = ["<b>Частые вопросы без ответа</b> (кнопка — добавить как формулировку темы):"]
-    buttons = []
+    buttons: list[tuple[Button, ...]] = []
     for n, (question_id, text, count, similar) in enumerate(groups, 1):
         extra = f", похожих формулировок: {similar}" if similar else ""
         lines.append(f"{n}. «{escape(text)}» — {count} раз{extra}")
-        buttons.append(
-            [InlineKeyboardButton(f"{n}. Привязать", callback_data=callback("u", question_id))]
-        )
-    await send_html(message, "\n".join(lines), InlineKeyboardMarkup(buttons))
+        buttons.append((Button(f"{n}. Привязать", payload("u", question_id)),))
+    await turn.say(Reply("\n".join(lines), tuple(buttons)))
 
 
 def topic_groups(kb: KnowledgeBase) -> list[tuple[str, str, list[Entry]]]:
@@ -96,65 +86,45 @@ def topic_groups(kb: KnowledgeBase) -> list[tuple[str, str, list[Entry]]]:
     return [g for g in groups if g[2]]
 
 
-async def choose_entry(update: Update, context: Context) -> None:
+async def choose_entry(turn: Turn) -> None:
     """Which entry to attach a question to: the likeliest first; "ul:" the groups of topics;
     "ug:" one group's topics."""
-    query = await admin_callback(update, context)
-    if query is None or query.data is None:
-        return
-    kind, raw_id, *group = query.data.split(":")
+    kind, raw_id, *group = (turn.event.payload or "").split(":")
     question_id = int(raw_id)
-    found = await services(context).storage.question(question_id)
-    await query.answer()
-    if found is None or not isinstance(query.message, Message):
+    found = await turn.services.storage.questions.get(question_id)
+    await turn.toast()
+    if found is None:
         return
-    engine = services(context).engine
+    engine = turn.services.engine
     groups = topic_groups(engine.kb)
+    rows: Keyboard
     if kind == "ul":
-        rows = [
-            [InlineKeyboardButton(f"📂 {title}", callback_data=callback("ug", question_id, key))]
-            for key, title, _ in groups
-        ]
+        rows = tuple(
+            (Button(f"📂 {title}", payload("ug", question_id, key)),) for key, title, _ in groups
+        )
     else:
         if kind == "ug":
             entries = next((e for key, _, e in groups if [key] == group), [])
         else:
-            norm = engine.normalizer.normalize(found[0])
+            norm = engine.normalizer.normalize(found.query)
             scored = engine.index.score(engine.normalizer.content(norm.tokens), norm.minor)
             entries = [s.entry for s in scored[:CANDIDATES]]
-        rows = [
-            [InlineKeyboardButton(e.title.ru, callback_data=callback("ua", question_id, e.id))]
-            for e in entries
-        ]
-        rows.append(
-            [InlineKeyboardButton("📋 Все темы", callback_data=callback("ul", question_id))]
+        rows = (
+            *((Button(e.title.ru, payload("ua", question_id, e.id)),) for e in entries),
+            (Button("📋 Все темы", payload("ul", question_id)),),
         )
-    await send_html(
-        query.message, f"К какой теме отнести «{escape(found[0])}»?", InlineKeyboardMarkup(rows)
-    )
+    await turn.say(Reply(f"К какой теме отнести «{escape(found.query)}»?", rows))
 
 
-async def attach(update: Update, context: Context) -> None:
-    query = await admin_callback(update, context)
-    if query is None or query.data is None:
+async def attach(turn: Turn) -> None:
+    _, raw_id, entry_id = (turn.event.payload or "").split(":")
+    services = turn.services
+    found = await services.storage.questions.get(int(raw_id))
+    if found is None or services.engine.kb.find(entry_id) is None:
+        await turn.toast("Уже не найдено")
         return
-    _, raw_id, entry_id = query.data.split(":")
-    svc = services(context)
-    found = await svc.storage.question(int(raw_id))
-    if found is None or svc.engine.kb.find(entry_id) is None:
-        await query.answer("Уже не найдено")
-        return
-    added = await svc.storage.add_phrasing(entry_id, found[0], query.from_user.id, found[2])
-    svc.engine.add_phrasings([(entry_id, found[0])])
-    await query.answer("Добавлено" if added else "Уже было")
-    await query.edit_message_text(
-        f"«{html.escape(found[0], quote=False)}» теперь формулировка темы «{escape(entry_id)}»."
-    )
-
-
-def register(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
-    only_admins = admins(settings)
-    app.add_handler(CommandHandler("stats", stats, filters=only_admins))
-    app.add_handler(CommandHandler("unanswered", unanswered, filters=only_admins))
-    app.add_handler(CallbackQueryHandler(choose_entry, pattern=rf"^ul?:{ID}$|^ug:{ID}:[a-z0-9-]+$"))
-    app.add_handler(CallbackQueryHandler(attach, pattern=rf"^ua:{ID}:[a-z0-9-]+$"))
+    admin = turn.event.user.id if turn.event.user else None
+    added = await services.storage.phrasings.add(entry_id, found.query, admin, found.user)
+    services.engine.add_phrasings([(entry_id, found.query)])
+    await turn.toast("Добавлено" if added else "Уже было")
+    await turn.edit(f"«{escape(found.query)}» теперь формулировка темы «{escape(entry_id)}».")

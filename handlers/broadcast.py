@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Awaitable, Callable
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
-
-from bot.app import Context
 from bot.broadcast import Progress
-from bot.config import Settings
-from bot.engine.render import TELEGRAM_LIMIT, escape, text_units
-from bot.storage import Storage
-from handlers.common import ID, admin_callback, callback, send_html, services
+from bot.conversation import Button, Reply, payload
+from bot.engine.render import escape, text_units
+from bot.services import Services
+from handlers.turn import Turn
 
 BAR_WIDTH = 20
 _COMMAND_RE = re.compile(r"^/broadcast(@\w+)?\s*", re.IGNORECASE)
-
-
-def admins(settings: Settings) -> filters.User:
-    """Only the ids in ADMIN_IDS; with none configured, nobody (0 is no one's id)."""
-    return filters.User(user_id=settings.admin_ids or [0])
 
 
 def progress_text(p: Progress, with_rate: bool = True) -> str:
@@ -48,147 +38,115 @@ def progress_text(p: Progress, with_rate: bool = True) -> str:
     return "\n".join(lines)
 
 
-def progress_reporter(bot: Bot, storage: Storage):  # type: ignore[no-untyped-def]
-    """The worker's progress callback: edit the admin's progress message in place."""
+def progress_reporter(services: Services) -> Callable[[Progress], Awaitable[None]]:
+    """The worker's progress callback: edit the admin's progress message in place, on the
+    admin's messenger."""
 
     async def report(progress: Progress) -> None:
-        broadcast = await storage.broadcast(progress.broadcast_id)
+        broadcast = await services.storage.broadcasts.get(progress.broadcast_id)
         if broadcast is None or broadcast.progress_message_id is None:
             return
-        try:
-            await bot.edit_message_text(
-                progress_text(progress),
-                chat_id=broadcast.admin_chat_id,
-                message_id=broadcast.progress_message_id,
-                parse_mode=ParseMode.HTML,
+        outlet = services.outlets.get(broadcast.admin.channel)
+        if outlet is not None:
+            await outlet.edit(
+                broadcast.admin_chat_id,
+                broadcast.progress_message_id,
+                Reply(progress_text(progress)),
             )
-        except BadRequest as exc:
-            if "not modified" not in exc.message.lower():
-                raise
 
     return report
 
 
-def broadcast_text(message: Message) -> str:
+def broadcast_text(turn: Turn) -> str:
     """The HTML to send: the text after the command, or the message replied to."""
-    own = _COMMAND_RE.sub("", message.text_html or "", count=1).strip()
-    if own:
-        return own
-    reply = message.reply_to_message
-    if reply is not None:
-        return (reply.text_html or reply.caption_html or "").strip()
-    return ""
+    own = _COMMAND_RE.sub("", turn.event.html, count=1).strip()
+    return own or turn.event.reply_to_html.strip()
 
 
-async def broadcast(update: Update, context: Context) -> None:
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None:
+async def broadcast(turn: Turn) -> None:
+    user = turn.event.user
+    if user is None:
         return
-    text = broadcast_text(message)
+    text = broadcast_text(turn)
     if not text:
-        await send_html(
-            message,
+        await turn.say(
             escape(
                 "Напишите текст после команды: /broadcast Текст новости — "
                 "или ответьте командой /broadcast на сообщение с текстом."
-            ),
+            )
         )
         return
-    if text_units(html.unescape(re.sub(r"<[^>]+>", "", text))) > TELEGRAM_LIMIT:
-        await send_html(message, escape(f"Текст длиннее {TELEGRAM_LIMIT} символов: сократите его."))
+    limit = min(outlet.max_text for outlet in turn.services.outlets.values())
+    if text_units(html.unescape(re.sub(r"<[^>]+>", "", text))) > limit:
+        await turn.say(escape(f"Текст длиннее {limit} символов: сократите его."))
         return
-    storage = services(context).storage
-    broadcast_id = await storage.create_broadcast(user.id, message.chat_id, text)
-    recipients = await storage.subscriber_count()
-    await message.reply_html(text, do_quote=False)  # the preview, exactly as subscribers see it
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    "✅ Отправить", callback_data=callback("b", "go", broadcast_id)
-                ),
-                InlineKeyboardButton("✖ Отмена", callback_data=callback("b", "no", broadcast_id)),
-            ]
-        ]
+    storage = turn.services.storage
+    broadcast_id = await storage.broadcasts.create(user, turn.event.chat_id, text)
+    recipients = await storage.users.subscriber_count()
+    await turn.say(text)  # the preview, exactly as subscribers see it
+    keyboard = (
+        (
+            Button("✅ Отправить", payload("b", "go", broadcast_id)),
+            Button("✖ Отмена", payload("b", "no", broadcast_id)),
+        ),
     )
-    await send_html(
-        message,
-        "Выше — так увидят рассылку подписчики. "
-        f"Получателей сейчас: <b>{recipients}</b>. Отправить?",
-        keyboard,
+    await turn.say(
+        Reply(
+            "Выше — так увидят рассылку подписчики. "
+            f"Получателей сейчас: <b>{recipients}</b>. Отправить?",
+            keyboard,
+        )
     )
 
 
-async def confirm(update: Update, context: Context) -> None:
-    query = await admin_callback(update, context)
-    if query is None or query.data is None:
-        return
-    _, action, raw_id = query.data.split(":")
+async def confirm(turn: Turn) -> None:
+    _, action, raw_id = (turn.event.payload or "").split(":")
     broadcast_id = int(raw_id)
-    storage = services(context).storage
+    storage = turn.services.storage
     if action == "no":
-        cancelled = await storage.set_broadcast_status(broadcast_id, "cancelled")
-        await query.answer("Отменено" if cancelled else "Уже не черновик")
+        cancelled = await storage.broadcasts.set_status(broadcast_id, "cancelled")
+        await turn.toast("Отменено" if cancelled else "Уже не черновик")
         if cancelled:
-            await query.edit_message_text("✖ Рассылка отменена, ничего не отправлено.")
+            await turn.edit("✖ Рассылка отменена, ничего не отправлено.")
         return
-    recipients = await storage.start_broadcast(broadcast_id)
+    recipients = await storage.broadcasts.start(broadcast_id)
     if recipients is None:
-        await query.answer("Эта рассылка уже запущена или отменена")
+        await turn.toast("Эта рассылка уже запущена или отменена")
         return
-    await query.answer("Отправляю")
-    await query.edit_message_text(
-        f"✅ Рассылка №{broadcast_id} запущена: {recipients} получателей."
-    )
-    if isinstance(query.message, Message):
-        start = Progress(broadcast_id, recipients, 0, 0, 0, 0.0, None)
-        sent = await query.message.reply_html(progress_text(start), do_quote=False)
-        await storage.set_progress_message(broadcast_id, sent.message_id)
-    worker = services(context).worker
-    if worker is not None:
-        worker.wake()
+    await turn.toast("Отправляю")
+    await turn.edit(f"✅ Рассылка №{broadcast_id} запущена: {recipients} получателей.")
+    start = Progress(broadcast_id, recipients, 0, 0, 0, 0.0, None)
+    sent = await turn.say(progress_text(start))
+    if sent is not None:
+        await storage.broadcasts.set_progress_message(broadcast_id, sent)
+    if turn.services.worker is not None:
+        turn.services.worker.wake()
 
 
-async def status(update: Update, context: Context) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    storage = services(context).storage
-    latest = await storage.latest_broadcast()
+async def status(turn: Turn) -> None:
+    storage = turn.services.storage
+    latest = await storage.broadcasts.latest()
     if latest is None:
-        await send_html(message, "Рассылок ещё не было.")
+        await turn.say("Рассылок ещё не было.")
         return
-    counts = await storage.delivery_counts(latest.id)
+    counts = await storage.broadcasts.counts(latest.id)
     finished = latest.status in ("done", "cancelled")
     progress = Progress.of(latest.id, counts, latest.status, finished=finished)
     # No rate: it is measured by the worker while it sends, not by a look at the counts.
-    await send_html(message, progress_text(progress, with_rate=False))
+    await turn.say(progress_text(progress, with_rate=False))
 
 
-async def cancel(update: Update, context: Context) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    storage = services(context).storage
-    sending = await storage.sending_broadcasts()
+async def cancel(turn: Turn) -> None:
+    storage = turn.services.storage
+    sending = await storage.broadcasts.sending()
     if not sending:
-        await send_html(message, "Сейчас ничего не рассылается.")
+        await turn.say("Сейчас ничего не рассылается.")
         return
     for broadcast_id in sending:
-        await storage.set_broadcast_status(broadcast_id, "cancelled")
-    await send_html(
-        message,
+        await storage.broadcasts.set_status(broadcast_id, "cancelled")
+    await turn.say(
         escape(
             f"Рассылка №{', №'.join(map(str, sending))} остановлена; "
             "уже отправленное не отзывается."
-        ),
+        )
     )
-
-
-def register(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
-    only_admins = admins(settings)
-    app.add_handler(CommandHandler("broadcast", broadcast, filters=only_admins))
-    app.add_handler(CommandHandler("broadcast_status", status, filters=only_admins))
-    app.add_handler(CommandHandler("broadcast_cancel", cancel, filters=only_admins))
-    app.add_handler(CallbackQueryHandler(confirm, pattern=rf"^b:(go|no):{ID}$"))

@@ -2,85 +2,104 @@
 
 from __future__ import annotations
 
-from telegram import InputFile, Message, Update
-from telegram.ext import Application, CommandHandler
+import re
+from dataclasses import dataclass
 
-from bot.app import Context
+from bot.conversation import MAX_CAPTION, Attachment, Reply
+from bot.engine.model import ANSWER, CLARIFY, Answer
 from bot.engine.render import escape
-from bot.facts import sheet, sheet_csv
+from bot.facts import Fact, key_facts, sheet, sheet_csv
 from bot.i18n import t
-from handlers.common import log_and_send, send_html, services, user_language
+from bot.services import Services
+from handlers.answers import send_answer
+from handlers.turn import Turn
 
-MAX_CAPTION = 1024  # Telegram's limit for a photo caption
 
-
-async def send_rank(
-    update: Update, context: Context, message: Message, lang: str, args: str
-) -> None:
-    answer = services(context).engine.rating(args, lang)
+async def send_rank(turn: Turn, args: str) -> None:
+    lang = await turn.language()
+    answer = turn.services.engine.rating(args, lang)
     if answer is None:
-        await send_html(message, escape(t(lang, "rank_usage")))
+        await turn.say(escape(t(lang, "rank_usage")))
         return
-    await log_and_send(update, context, message, answer, f"/rank {args}".strip())
+    await send_answer(turn, answer, f"/rank {args}".strip())
 
 
-async def send_share(update: Update, context: Context, message: Message, lang: str) -> None:
-    answer = services(context).engine.answer_topic("shares", lang)
-    await log_and_send(update, context, message, answer, "/share")
+async def send_share(turn: Turn) -> None:
+    answer = turn.services.engine.answer_topic("shares", await turn.language())
+    await send_answer(turn, answer, "/share")
 
 
-async def send_charts(message: Message, context: Context, lang: str) -> None:
+async def send_charts(turn: Turn) -> None:
     """The place by year, then the neighbours and leaders; the figures are in the captions."""
-    charts = services(context).charts
+    charts = turn.services.charts
     if charts is None:
         return
+    lang = await turn.language()
     for name, caption in (
         ("rank-by-year", charts.rank_caption(lang)),
         ("neighbours", charts.neighbours_caption(lang)),
     ):
         png = await charts.png(name, lang)
-        await message.reply_photo(
-            InputFile(png, filename=f"{name}.png"), caption=caption[:MAX_CAPTION], do_quote=False
-        )
+        picture = Attachment(png, f"{name}.png", "photo")
+        await turn.say(Reply(escape(caption[:MAX_CAPTION]), file=picture))
 
 
-async def rank(update: Update, context: Context) -> None:
-    if update.effective_message is None:
-        return
-    lang = await user_language(update, context)
-    args = " ".join(context.args or ())
+async def rank(turn: Turn) -> None:
+    args = turn.event.args
     if not args:
-        await send_charts(update.effective_message, context, lang)
-    await send_rank(update, context, update.effective_message, lang, args)
+        await send_charts(turn)
+    await send_rank(turn, args)
 
 
-async def share(update: Update, context: Context) -> None:
-    if update.effective_message is None:
-        return
-    lang = await user_language(update, context)
-    await send_share(update, context, update.effective_message, lang)
+async def share(turn: Turn) -> None:
+    await send_share(turn)
 
 
-async def facts(update: Update, context: Context) -> None:
+async def facts(turn: Turn) -> None:
     """/facts: the press sheet; /facts csv: the same as a CSV document."""
-    message = update.effective_message
-    if message is None:
-        return
-    lang = await user_language(update, context)
-    all_facts = services(context).facts
-    if [a.lower() for a in context.args or ()] == ["csv"]:
+    lang = await turn.language()
+    all_facts = turn.services.facts
+    if turn.event.args.strip().lower() == "csv":
         data = sheet_csv(all_facts).encode("utf-8-sig")  # the BOM lets Excel read Cyrillic
-        caption = "Ключевые цифры с источниками" if lang == "ru" else "Key figures with sources"
-        await message.reply_document(
-            InputFile(data, filename="smolensk-eservices-facts.csv"),
-            caption=caption,
-            do_quote=False,
-        )
+        document = Attachment(data, "smolensk-eservices-facts.csv", "document")
+        await turn.say(Reply(escape(t(lang, "facts_csv_caption")), file=document))
         return
-    await send_html(message, sheet(all_facts, lang))
+    await turn.say(sheet(all_facts, lang))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(CommandHandler("rank", rank))
-    app.add_handler(CommandHandler("share", share))
-    app.add_handler(CommandHandler("facts", facts))
+_NUMBER_RE = re.compile(r"\d+")
+
+
+@dataclass(frozen=True, slots=True)
+class FactCards:
+    """What a journalist's search finds: facts, best first, in `lang`; or, for a topic without
+    figures (a service card), the engine's answer to show instead."""
+
+    facts: list[Fact]
+    lang: str
+    answer: Answer | None
+
+
+def find_facts(services: Services, text: str) -> FactCards:
+    """The facts a search asks for (inline mode): the engine picks the topics, the slots the
+    region and the year, and figures named in the query come first."""
+    if not text.strip():
+        return FactCards(key_facts(services.facts), "ru", None)
+    engine = services.engine
+    answer = engine.ask(text)
+    topics = [answer.topic] if answer.status == ANSWER else []
+    if answer.status == CLARIFY:
+        topics = [s.topic for s in answer.suggestions]
+    slots = engine.slots.read(engine.normalizer.normalize(text).tokens)
+    regions = [r for r in slots.regions if r != "smolensk"]
+    found = [f for f in services.facts if f.topic in topics]
+    if regions:
+        found = [f for f in found if f.region in regions]
+    elif "rating" in topics:
+        found = [f for f in found if f.region is None]
+    if slots.year:
+        found = [f for f in found if f.year == slots.year] or found
+    numbers = set(_NUMBER_RE.findall(text))
+    found.sort(key=lambda f: -len(numbers & set(_NUMBER_RE.findall(f.value.ru + f.title.ru))))
+    shown = answer if answer.status == ANSWER and answer.topic else None
+    return FactCards(found, answer.lang, shown)

@@ -190,7 +190,11 @@ class FakeBotApi:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.updates: list[dict[str, Any]] = []
-        self.commands: dict[str, list[dict[str, str]]] = {}
+        # Command menus by (scope, language): scope "default", "all_private_chats" or
+        # "chat:<id>"; language "" for every language without its own menu.
+        self.menus: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self.descriptions: dict[str, str] = {}  # by language, as setMyDescription set them
+        self.short_descriptions: dict[str, str] = {}
         self.blocked: set[int] = set()
         self.chats: dict[int, dict[str, Any]] = {}
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
@@ -408,14 +412,54 @@ class FakeBotApi:
                     return again
             return list(self.updates[:100])
 
+    @property
+    def commands(self) -> dict[str, list[dict[str, str]]]:
+        """The residents' menus: private chats' commands by language."""
+        return {lang: c for (scope, lang), c in self.menus.items() if scope == "all_private_chats"}
+
+    @staticmethod
+    def _language(params: dict[str, Any]) -> str:
+        lang = str(params.get("language_code") or "")
+        if lang and not re.fullmatch(r"[a-z]{2}", lang):
+            raise ApiError(400, "Bad Request: invalid language code specified")
+        return lang
+
+    def _scope(self, params: dict[str, Any]) -> str:
+        scope = params.get("scope") or {"type": "default"}
+        kind = scope.get("type")
+        if kind in ("default", "all_private_chats", "all_group_chats", "all_chat_administrators"):
+            return str(kind)
+        if kind == "chat":
+            chat_id = int(scope.get("chat_id", 0))
+            if chat_id not in self.chats:  # Telegram knows only chats that wrote to the bot
+                raise ApiError(400, "Bad Request: chat not found")
+            return f"chat:{chat_id}"
+        raise ApiError(400, "Bad Request: wrong bot command scope type specified")
+
     async def api_setMyCommands(self, params: dict[str, Any]) -> Any:
         commands = params.get("commands") or []
+        if len(commands) > 100:
+            raise ApiError(400, "Bad Request: too many commands")
         for c in commands:
             if not re.fullmatch(r"[a-z0-9_]{1,32}", c.get("command", "")):
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= len(c.get("description", "")) <= 256:
                 raise ApiError(400, "Bad Request: command description is invalid")
-        self.commands[params.get("language_code") or ""] = commands
+        self.menus[(self._scope(params), self._language(params))] = commands
+        return True
+
+    async def api_setMyDescription(self, params: dict[str, Any]) -> Any:
+        description = str(params.get("description") or "")
+        if len(description) > 512:
+            raise ApiError(400, "Bad Request: description is too long")
+        self.descriptions[self._language(params)] = description
+        return True
+
+    async def api_setMyShortDescription(self, params: dict[str, Any]) -> Any:
+        description = str(params.get("short_description") or "")
+        if len(description) > 120:
+            raise ApiError(400, "Bad Request: short description is too long")
+        self.short_descriptions[self._language(params)] = description
         return True
 
     def _check_send(self, chat_id: int) -> None:

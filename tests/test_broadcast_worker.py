@@ -6,26 +6,47 @@ import asyncio
 import contextlib
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 
 from telegram.error import Forbidden, NetworkError, RetryAfter
 
 from bot.broadcast import BroadcastWorker, Progress
+from bot.channels.telegram.outlet import TelegramOutlet
+from bot.peer import TELEGRAM, Peer
 from bot.storage import Storage
+
+tg = partial(Peer, TELEGRAM)  # a Telegram user by id
+
+
+class _Bot:
+    """Just enough of a Bot for the Telegram outlet: its sends go to the test's function."""
+
+    def __init__(self, send: Callable[[int, str], Awaitable[object]]) -> None:
+        self._send = send
+
+    async def send_message(self, chat_id: int, text: str) -> object:
+        return await self._send(chat_id, text)
+
+
+def senders(send: Callable[[int, str], Awaitable[object]]) -> dict[str, TelegramOutlet]:
+    """The worker sends through Telegram's outlet, which reads the errors `send` raises."""
+    return {TELEGRAM: TelegramOutlet(_Bot(send))}  # type: ignore[arg-type]
 
 
 async def prepare(database: Path, subscribers: int) -> int:
     async with Storage(database) as storage:
         for user_id in range(1, subscribers + 1):
-            await storage.set_subscribed(user_id, True)
-        broadcast_id = await storage.create_broadcast(1, 1, "news")
-        assert await storage.start_broadcast(broadcast_id) == subscribers
+            await storage.users.set_subscribed(tg(user_id), True)
+        broadcast_id = await storage.broadcasts.create(tg(1), 1, "news")
+        assert await storage.broadcasts.start(broadcast_id) == subscribers
     return broadcast_id
 
 
 async def wait_done(storage: Storage, broadcast_id: int, timeout: float = 20) -> None:
     deadline = time.monotonic() + timeout
-    while (await storage.broadcast(broadcast_id)).status == "sending":  # type: ignore[union-attr]
+    while (await storage.broadcasts.get(broadcast_id)).status == "sending":  # type: ignore[union-attr]
         assert time.monotonic() < deadline, "the broadcast did not finish"
         await asyncio.sleep(0.01)
 
@@ -42,7 +63,7 @@ async def test_a_crash_mid_broadcast_skips_nobody_and_repeats_at_most_one_batch(
 
     storage = Storage(database)
     await storage.open()
-    worker = BroadcastWorker(storage, send, rate=1000)
+    worker = BroadcastWorker(storage, senders(send), rate=1000)
     worker.start()
     while len(sent) < 120:
         await asyncio.sleep(0.001)
@@ -53,11 +74,11 @@ async def test_a_crash_mid_broadcast_skips_nobody_and_repeats_at_most_one_batch(
     await storage.close()
 
     async with Storage(database) as restarted:
-        again = BroadcastWorker(restarted, send, rate=1000)
+        again = BroadcastWorker(restarted, senders(send), rate=1000)
         again.start()
         await wait_done(restarted, broadcast_id)
         await again.stop()
-        counts = await restarted.delivery_counts(broadcast_id)
+        counts = await restarted.broadcasts.counts(broadcast_id)
     received = Counter(sent)
     assert set(received) == set(range(1, 301))  # nobody skipped
     assert sum(n - 1 for n in received.values()) <= worker.batch  # repeats: the batch in flight
@@ -73,7 +94,7 @@ async def test_pacing_holds_the_configured_rate(tmp_path: Path) -> None:
         times.append(time.monotonic())
 
     async with Storage(database) as storage:
-        worker = BroadcastWorker(storage, send, rate=200)
+        worker = BroadcastWorker(storage, senders(send), rate=200)
         worker.start()
         await wait_done(storage, broadcast_id)
         await worker.stop()
@@ -102,14 +123,14 @@ async def test_floods_network_errors_and_blocks(tmp_path: Path) -> None:
         reports.append(progress)
 
     async with Storage(database) as storage:
-        worker = BroadcastWorker(storage, send, rate=500, on_progress=report, backoff=0.01)
+        worker = BroadcastWorker(storage, senders(send), rate=500, on_progress=report, backoff=0.01)
         started = time.monotonic()
         worker.start()
         await wait_done(storage, broadcast_id)
         await worker.stop()
-        counts = await storage.delivery_counts(broadcast_id)
-        assert not await storage.is_subscribed(7)
-        assert await storage.is_subscribed(9)
+        counts = await storage.broadcasts.counts(broadcast_id)
+        assert not await storage.users.is_subscribed(tg(7))
+        assert await storage.users.is_subscribed(tg(9))
     assert time.monotonic() - started >= 1.0  # everyone waited out the flood
     assert calls[3] == 2 and calls[5] == 3 and calls[9] == 5
     assert counts == {"pending": 0, "sending": 0, "sent": 18, "failed": 1, "blocked": 1}

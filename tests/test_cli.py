@@ -133,7 +133,7 @@ async def test_kb_export_includes_phrasings_editors_attached(env: dict[str, str]
     from bot.storage import Storage
 
     async with Storage(Path(env["DATABASE_PATH"])) as storage:
-        await storage.add_phrasing("mfc", "где взять талон в мфц", added_by=1)
+        await storage.phrasings.add("mfc", "где взять талон в мфц", added_by=1)
     exported = json.loads(smolbot(env, "kb", "export", "--json").stdout)
     mfc = next(e for e in exported["entries"] if e["id"] == "mfc")
     assert mfc["phrasings_added"] == ["где взять талон в мфц"]

@@ -64,4 +64,4 @@ async def test_the_json_telegram_sent_is_what_is_stored(tmp_path: Path) -> None:
         inbox.keep_raw(json.dumps({"ok": True, "result": [sent]}).encode())
         await inbox.put(message(7, "загс"))
         await inbox.flush()
-        assert await storage.pending_updates() == [(7, json.dumps(sent, ensure_ascii=False))]
+        assert await storage.inbox.pending() == [(7, json.dumps(sent, ensure_ascii=False))]

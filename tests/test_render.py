@@ -93,7 +93,7 @@ def test_an_over_long_line_is_cut_without_breaking_entities() -> None:
 def test_callback_data_over_64_bytes_is_refused_before_telegram_sees_it() -> None:
     import pytest
 
-    from handlers.common import callback
+    from bot.conversation import payload as callback
 
     assert (
         callback("x", "vehicle-registration", "time_limit") == "x:vehicle-registration:time_limit"

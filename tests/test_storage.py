@@ -5,17 +5,22 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import stat
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from bot.storage import MIGRATIONS, Storage
+from bot.peer import TELEGRAM, Peer
+from bot.storage import Storage
+from bot.storage.migrations import MIGRATIONS
+
+tg = partial(Peer, TELEGRAM)  # a Telegram user by id
 
 
 async def ask(storage: Storage, query: str, user_id: int, status: str = "answer") -> int:
     """A logged Telegram question; the answered ones are about the MFC."""
     topic = "mfc" if status == "answer" else None
-    return await storage.log_question(
+    return await storage.questions.log(
         channel="telegram",
         query=query,
         lang="ru",
@@ -31,14 +36,15 @@ async def test_a_database_from_an_older_version_is_migrated_and_keeps_its_data(
 ) -> None:
     database = tmp_path / "bot.sqlite3"
     with sqlite3.connect(database) as db:  # as version 1 left it
-        db.executescript(MIGRATIONS[0])
+        for statement in MIGRATIONS[0]:
+            db.execute(statement)
         db.execute("PRAGMA user_version = 1")
         db.execute(
             "INSERT INTO questions (asked_at, channel, query, lang, status, score)"
             " VALUES ('2026-01-01T00:00:00+00:00', 'cli', 'старый вопрос', 'ru', 'none', 0)"
         )
     async with Storage(database) as storage:
-        assert await storage.unanswered() == [("старый вопрос", 1)]
+        assert await storage.questions.unanswered_by_text() == [("старый вопрос", 1)]
     with sqlite3.connect(database) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
@@ -46,36 +52,36 @@ async def test_a_database_from_an_older_version_is_migrated_and_keeps_its_data(
 
 async def test_forget_user_deletes_questions_votes_and_subscription(tmp_path: Path) -> None:
     async with Storage(tmp_path / "bot.sqlite3") as storage:
-        await storage.touch_user(1, "ru")
-        await storage.touch_user(2, "ru")
-        await storage.set_subscribed(1, True)
+        await storage.users.touch(tg(1), "ru")
+        await storage.users.touch(tg(2), "ru")
+        await storage.users.set_subscribed(tg(1), True)
         mine = await ask(storage, "мой вопрос", user_id=1, status="answer")
         theirs = await ask(storage, "чужой вопрос", user_id=2, status="answer")
-        await storage.vote(mine, 1, 1)
-        await storage.vote(theirs, 1, -1)  # user 1's vote on someone else's answer
-        await storage.vote(theirs, 2, 1)
-        await storage.forget_user(1)
-        db = storage.db
+        await storage.questions.vote(mine, tg(1), 1)
+        await storage.questions.vote(theirs, tg(1), -1)  # user 1's vote on someone else's answer
+        await storage.questions.vote(theirs, tg(2), 1)
+        await storage.forget_user(tg(1))
+        db = storage.database.db
         async with db.execute("SELECT query FROM questions") as cur:
             assert [r[0] for r in await cur.fetchall()] == ["чужой вопрос"]
         async with db.execute("SELECT question_id, user_id FROM votes") as cur:
             assert await cur.fetchall() == [(theirs, 2)]
-        assert await storage.user_language(1) is None
-        assert not await storage.is_subscribed(1)
+        assert await storage.users.language(tg(1)) is None
+        assert not await storage.users.is_subscribed(tg(1))
 
 
 async def test_purge_keeps_recent_questions(tmp_path: Path) -> None:
     async with Storage(tmp_path / "bot.sqlite3") as storage:
         old = await ask(storage, "давний", user_id=1, status="none")
         await ask(storage, "свежий", user_id=1, status="none")
-        await storage.vote(old, 1, 1)
-        await storage.db.execute(
+        await storage.questions.vote(old, tg(1), 1)
+        await storage.database.db.execute(
             "UPDATE questions SET asked_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", (old,)
         )
-        await storage.db.commit()
-        assert await storage.purge_questions(180) == 1
-        assert await storage.unanswered() == [("свежий", 1)]
-        async with storage.db.execute("SELECT count(*) FROM votes") as cur:
+        await storage.database.db.commit()
+        assert await storage.questions.purge(180) == 1
+        assert await storage.questions.unanswered_by_text() == [("свежий", 1)]
+        async with storage.database.db.execute("SELECT count(*) FROM votes") as cur:
             assert await cur.fetchone() == (0,)
 
 
@@ -84,12 +90,12 @@ async def test_writes_from_concurrent_tasks_keep_their_own_transactions(tmp_path
     a multi-statement transaction must not fail or take another task's statements with it."""
     async with Storage(tmp_path / "bot.sqlite3") as storage:
         for user_id in range(1, 41):
-            await storage.set_subscribed(user_id, True)
-        draft = await storage.create_broadcast(900, 900, "Новость")
+            await storage.users.set_subscribed(tg(user_id), True)
+        draft = await storage.broadcasts.create(tg(900), 900, "Новость")
         outcomes = await asyncio.gather(
             *(ask(storage, f"вопрос {n}", 100 + n) for n in range(20)),
-            storage.start_broadcast(draft),
-            *(storage.forget_user(user_id) for user_id in range(1, 11)),
+            storage.broadcasts.start(draft),
+            *(storage.forget_user(tg(user_id)) for user_id in range(1, 11)),
             *(ask(storage, f"ещё вопрос {n}", 200 + n) for n in range(20)),
             return_exceptions=True,
         )
@@ -97,27 +103,27 @@ async def test_writes_from_concurrent_tasks_keep_their_own_transactions(tmp_path
         # Whether a forgotten user was a recipient depends on the order; either way, nothing
         # of theirs is left, and everyone else is to receive the broadcast once.
         assert outcomes[20] in range(30, 41)
-        assert (await storage.delivery_counts(draft))["pending"] == 30
-        assert await storage.subscriber_count() == 30
-        async with storage.db.execute("SELECT count(*) FROM questions") as cur:
+        assert (await storage.broadcasts.counts(draft))["pending"] == 30
+        assert await storage.users.subscriber_count() == 30
+        async with storage.database.db.execute("SELECT count(*) FROM questions") as cur:
             assert await cur.fetchone() == (40,)
 
 
 async def test_recently_seen_users_are_remembered_without_going_stale(tmp_path: Path) -> None:
     async def users(storage: Storage) -> list[tuple[int, str]]:
-        async with storage.db.execute("SELECT id, language FROM users ORDER BY id") as cur:
+        async with storage.database.db.execute("SELECT id, language FROM users ORDER BY id") as cur:
             return [(int(i), str(lang)) for i, lang in await cur.fetchall()]
 
     async with Storage(tmp_path / "bot.sqlite3") as storage:
-        assert await storage.touch_user(7, "en-US") == "en"
-        assert await storage.touch_user(7, "en-US") == "en"
-        assert await storage.touch_user(7, "ru") == "ru"  # Telegram's language changed
-        await storage.set_language(7, "en")
-        assert await storage.touch_user(7, "ru") == "en"  # a chosen language wins
+        assert await storage.users.touch(tg(7), "en-US") == "en"
+        assert await storage.users.touch(tg(7), "en-US") == "en"
+        assert await storage.users.touch(tg(7), "ru") == "ru"  # Telegram's language changed
+        await storage.users.set_language(tg(7), "en")
+        assert await storage.users.touch(tg(7), "ru") == "en"  # a chosen language wins
         assert await users(storage) == [(7, "en")]
-        await storage.forget_user(7)
+        await storage.forget_user(tg(7))
         assert await users(storage) == []
-        assert await storage.touch_user(7, "ru") == "ru"  # written again, not remembered
+        assert await storage.users.touch(tg(7), "ru") == "ru"  # written again, not remembered
         assert await users(storage) == [(7, "ru")]
 
 
@@ -127,7 +133,7 @@ async def test_database_files_are_not_readable_by_others(tmp_path: Path) -> None
     older.chmod(0o644)  # as files were created before
     for path in (fresh, older):
         async with Storage(path) as storage:
-            await storage.touch_user(1, "ru")
+            await storage.users.touch(tg(1), "ru")
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
     assert stat.S_IMODE(older.stat().st_mode) == 0o640
 
@@ -135,6 +141,6 @@ async def test_database_files_are_not_readable_by_others(tmp_path: Path) -> None
 async def test_check_writable_fails_when_writes_are_refused(tmp_path: Path) -> None:
     async with Storage(tmp_path / "bot.sqlite3") as storage:
         await storage.check_writable()
-        await storage.db.execute("PRAGMA query_only = ON")  # as a read-only file would
+        await storage.database.db.execute("PRAGMA query_only = ON")  # as a read-only file would
         with pytest.raises(sqlite3.OperationalError):
             await storage.check_writable()

@@ -40,6 +40,7 @@ async def running_bot(
         },
         Path("/nonexistent"),
     )
+    api.add_private_chat(ADMIN)  # the administrator has opened the bot before
     app = build_application(settings, engine=engine)
     app.bot_data.flood = flood or FloodGuard(burst=10_000)
     assert isinstance(app.update_processor, PerChatOrder)

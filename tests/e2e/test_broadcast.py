@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from bot.peer import TELEGRAM, Peer
 from bot.storage import Storage
 from tests.fake_bot_api import FakeBotApi
 
 from .conftest import ADMIN
 from .test_chat import buttons
+
+tg = partial(Peer, TELEGRAM)  # a Telegram user by id
 
 RESIDENT = FakeBotApi.user(301, "ru")
 
@@ -22,7 +26,7 @@ async def subscribe_many(
     ids = list(range(first_id, first_id + count))
     async with Storage(database) as storage:
         for user_id in ids:
-            await storage.set_subscribed(user_id, True)
+            await storage.users.set_subscribed(tg(user_id), True)
             api.add_private_chat(FakeBotApi.user(user_id))
     return ids
 

@@ -1,0 +1,121 @@
+"""The PTB Application: typed context, Defaults, durable updates, per-chat order, rate limits,
+and the start-up that gives the flows their services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.channels.telegram import dispatch
+from bot.channels.telegram.context import BotData, SmolContext
+from bot.channels.telegram.error_reports import ErrorReports
+from bot.channels.telegram.menus import set_up_menus
+from bot.channels.telegram.outlet import TelegramOutlet
+from bot.config import Settings
+from bot.inbox import DurableUpdateQueue, UpdatesRequest
+from bot.peer import TELEGRAM
+from bot.rate_limit import PerChatRateLimiter
+from bot.services import Services
+from bot.telegram_request import AiohttpRequest
+from bot.updates import PerChatOrder
+
+log = logging.getLogger(__name__)
+
+INBOX_KEPT = dt.timedelta(days=2)  # handled update ids, to skip a redelivery
+PURGE_AT = dt.time(3, 30, tzinfo=dt.UTC)  # the daily purge, at a quiet hour
+
+# The composition root's part: the services, ready, once the Telegram side has started.
+ServicesFactory = Callable[[Application, DurableUpdateQueue], Awaitable[Services]]  # type: ignore[type-arg]
+
+
+class SmolApplication(Application):  # type: ignore[type-arg]
+    """PTB's Application, whose stop leaves the updates not yet begun for the next start."""
+
+    async def stop(self) -> None:
+        if isinstance(self.update_processor, PerChatOrder):
+            self.update_processor.begin_stop()
+        await super().stop()
+
+
+async def purge_old_records(context: SmolContext) -> None:
+    """Daily: questions older than LOG_RETENTION_DAYS go, with their votes; so do the ids of
+    updates handled days ago."""
+    services = context.services
+    deleted = await services.storage.questions.purge(services.settings.log_retention_days)
+    if deleted:
+        log.info("purged %s questions past retention", deleted)
+    await services.storage.inbox.purge(INBOX_KEPT)
+
+
+def build_telegram(
+    settings: Settings,
+    start_services: ServicesFactory,
+    stop_services: Callable[[], Awaitable[None]],
+    close_services: Callable[[], Awaitable[None]],
+    rate_limited: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """The Telegram bot. `start_services` runs in post_init (storage open, engine loaded);
+    `stop_services` before the HTTP client closes; `close_services` at the very end, also
+    after a failed start."""
+    inbox = DurableUpdateQueue()
+
+    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        services = await start_services(app, inbox)
+        outlet = TelegramOutlet(app.bot, inbox)
+        services.outlets[TELEGRAM] = outlet
+        services.flood = app.bot_data.flood
+        services.before_stats.append(inbox.write_done)
+        app.bot_data.attach(services, outlet)
+        errors_chat = settings.errors_chat_id
+        if errors_chat is not None:
+            token = settings.require_token().get()
+            app.bot_data.error_reports = ErrorReports(app.bot, errors_chat, token)
+        if services.worker is not None:
+            services.worker.start()  # resumes a broadcast a restart interrupted
+        await inbox.replay(app.bot)  # handled once the application starts
+        if app.job_queue is not None:
+            app.job_queue.run_once(purge_old_records, when=1)  # a restart may have missed one
+            app.job_queue.run_daily(purge_old_records, time=PURGE_AT)
+        await set_up_menus(app.bot, settings.admin_ids)
+
+    async def post_stop(app: Application) -> None:  # type: ignore[type-arg]
+        await stop_services()
+
+    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+        """Also after a start that failed or was stopped halfway: aiosqlite's thread would keep
+        the process alive, and systemd would never restart it."""
+        await inbox.close()
+        await close_services()
+
+    builder = (
+        ApplicationBuilder()
+        .application_class(SmolApplication)
+        .update_queue(inbox)
+        .token(settings.require_token().get())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_api_base_url.replace("/bot", "/file/bot", 1))
+        .context_types(ContextTypes(context=SmolContext, bot_data=BotData))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                do_quote=False,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .concurrent_updates(PerChatOrder(inbox))
+        .request(AiohttpRequest(connection_pool_size=256))  # PTB's default pool size
+        .get_updates_request(UpdatesRequest(inbox))
+        .post_init(post_init)
+        .post_stop(post_stop)
+        .post_shutdown(post_shutdown)
+    )
+    if rate_limited:
+        builder = builder.rate_limiter(PerChatRateLimiter())
+    app = builder.build()
+    dispatch.register(app)
+    return app

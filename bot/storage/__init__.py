@@ -1,0 +1,91 @@
+"""The bot's own data in SQLite: one store per kind of record, over one connection and writer.
+
+`Storage` opens the file (checking it is ours, migrating it in one transaction) and holds the
+stores: `users`, `questions`, `broadcasts`, `phrasings`, `operators`, `inbox`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+
+from bot.peer import Peer
+from bot.storage.broadcasts import Broadcast, Broadcasts, DeliveryResult
+from bot.storage.database import Database, NotOurDatabase, keep_from_others, make_private
+from bot.storage.inbox import InboxTable
+from bot.storage.operators import OperatorThreads
+from bot.storage.phrasings import Phrasings
+from bot.storage.questions import Question, Questions, Stats
+from bot.storage.users import Users, language_for
+
+__all__ = [
+    "Broadcast",
+    "DeliveryResult",
+    "NotOurDatabase",
+    "Question",
+    "Stats",
+    "Storage",
+    "keep_from_others",
+    "language_for",
+    "make_private",
+]
+
+
+class Storage:
+    """Opened once per process; use `async with Storage(path) as storage:`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.database = Database(path)
+        self.users = Users(self.database)
+        self.questions = Questions(self.database)
+        self.broadcasts = Broadcasts(self.database)
+        self.phrasings = Phrasings(self.database)
+        self.operators = OperatorThreads(self.database)
+        self.inbox = InboxTable(self.database)
+
+    async def __aenter__(self) -> Storage:
+        await self.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def open(self) -> None:
+        await self.database.open()
+
+    async def close(self) -> None:
+        await self.database.close()
+
+    async def check_writable(self) -> None:
+        await self.database.check_writable()
+
+    async def forget_user(self, user: Peer) -> None:
+        """/forget_me: the user's questions, votes, subscription, deliveries and the phrasings
+        editors made of their questions, in one go. (A phrasing already in the running engine
+        is forgotten there at the next start.)"""
+        async with self.database.transaction(immediate=True) as db:
+            await db.execute(
+                "DELETE FROM votes WHERE user_id = ? AND question_id IN"
+                " (SELECT id FROM questions WHERE channel = ?)",
+                (user.id, user.channel),
+            )
+            await db.execute("DELETE FROM questions WHERE channel = ? AND user_id = ?", tuple(user))
+            await db.execute(
+                "DELETE FROM operator_threads WHERE user_channel = ? AND user_chat_id = ?",
+                tuple(user),
+            )
+            await db.execute(
+                "DELETE FROM deliveries WHERE channel = ? AND user_id = ?", tuple(user)
+            )
+            await db.execute(
+                "DELETE FROM extra_phrasings WHERE asked_channel = ? AND asked_by = ?",
+                tuple(user),
+            )
+            await db.execute("DELETE FROM users WHERE channel = ? AND id = ?", tuple(user))
+        self.users.forget(user)
