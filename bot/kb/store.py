@@ -18,7 +18,7 @@ from typing import Any
 import aiosqlite
 
 from bot.engine.normalize import CompiledLexicon
-from bot.kb.files import data_files
+from bot.kb.files import source_files
 from bot.kb.model import (
     Category,
     Citation,
@@ -94,7 +94,7 @@ def fingerprint(data_dir: Path) -> str:
     digest = hashlib.sha256(f"schema={SCHEMA_VERSION}".encode())
     code_root = Path(__file__).resolve().parents[1]
     code = sorted(p for d in _CODE_DIRS for p in (code_root / d).glob("*.py"))
-    for path in [*data_files(data_dir), *code]:
+    for path in [*source_files(data_dir), *code]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
