@@ -10,7 +10,7 @@ from bot.kb import store
 
 
 async def load_engine(settings: Settings) -> Engine:
-    # The lexicon is read once, here, from the knowledge base's data folder (~10 ms).
+    # The lexicon is read once, here, from the knowledge base's data folder (15-30 ms).
     lexicon = lexicon_in(settings.kb_data_dir)
     compiled = await store.ensure_built(settings.kb_data_dir, settings.kb_path, lexicon)
     return Engine(compiled.kb, compiled.prepared, Normalizer(compiled.lexicon, lexicon))
