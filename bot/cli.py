@@ -12,10 +12,12 @@ from typing import TextIO
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.engine.answer import Engine
+from bot.engine.lexicon import Lexicon, lexicon_in
 from bot.engine.model import CLARIFY, NONE, Answer
 from bot.engine.render import render_plain
 from bot.kb import store
-from bot.kb.loader import KbInvalid, load_dir
+from bot.kb.loader import KbError, KbInvalid, load_dir
+from bot.kb.model import KnowledgeBase
 from bot.runtime import load_engine
 from bot.storage import Storage, make_private
 
@@ -157,16 +159,35 @@ def _data_dir(settings: Settings, args: argparse.Namespace) -> Path:
     return Path(args.data) if getattr(args, "data", None) else settings.kb_data_dir
 
 
+def check_sources(data_dir: Path) -> tuple[KnowledgeBase, Lexicon]:
+    """The knowledge base and the lexicon of a data folder; KbInvalid lists the problems of
+    both."""
+    errors: list[KbError] = []
+    kb = lexicon = None
+    try:
+        kb = load_dir(data_dir)
+    except KbInvalid as exc:
+        errors.extend(exc.errors)
+    try:
+        lexicon = lexicon_in(data_dir)
+    except KbInvalid as exc:
+        errors.extend(exc.errors)
+    if kb is None or lexicon is None:
+        raise KbInvalid(errors)
+    return kb, lexicon
+
+
 async def cmd_kb(settings: Settings, args: argparse.Namespace) -> int:
     data_dir = _data_dir(settings, args)
     if not data_dir.is_dir():
         print(f"smolbot: {data_dir}: no such directory", file=sys.stderr)
         return EXIT_INVALID
     if args.kb_command == "check":
-        kb = load_dir(data_dir)
+        kb, lexicon = check_sources(data_dir)
         print(
             f"{data_dir}: OK — {len(kb.entries)} entries, {len(kb.sources)} sources, "
-            f"{len(kb.ratings)} rating years, {len(kb.figures)} figures"
+            f"{len(kb.ratings)} rating years, {len(kb.figures)} figures; "
+            f"lexicon: {len(lexicon.synonyms)} concepts, {len(lexicon.stopwords)} stopwords"
         )
     elif args.kb_command == "build":
         kb = (await store.build(data_dir, settings.kb_path)).kb
@@ -298,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     for name, text in (
         ("build", "compile data/*.yaml into SQLite"),
-        ("check", "validate the sources"),
+        ("check", "validate the sources and the lexicon"),
         ("export", "print everything"),
     ):
         p = kb_sub.add_parser(name, help=text)

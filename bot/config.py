@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# The knowledge base's YAML files and the lexicon (KB_DATA_DIR).
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -54,7 +56,7 @@ class Settings:
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     database_path: Path = PROJECT_ROOT / "var" / "bot.sqlite3"
     log_level: str = "INFO"
-    kb_data_dir: Path = PROJECT_ROOT / "data"
+    kb_data_dir: Path = DEFAULT_DATA_DIR
     kb_path: Path = PROJECT_ROOT / "var" / "kb.sqlite3"
     broadcast_rate: float = DEFAULT_BROADCAST_RATE
     log_retention_days: int = 180

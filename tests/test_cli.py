@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -107,7 +108,7 @@ def test_chat_picks_from_a_list_of_services_by_number(env: dict[str, str]) -> No
 
 def test_kb_check_ok_and_broken(env: dict[str, str], tmp_path: Path) -> None:
     ok = smolbot(env, "kb", "check")
-    assert ok.returncode == 0 and "OK" in ok.stdout
+    assert ok.returncode == 0 and "OK" in ok.stdout and "lexicon: " in ok.stdout
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "a.yaml").write_text(
@@ -119,6 +120,25 @@ def test_kb_check_ok_and_broken(env: dict[str, str], tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     missing = smolbot(env, "kb", "check", "--data", str(tmp_path / "nope"))
     assert missing.returncode == 1 and "no such directory" in missing.stderr
+
+
+def test_kb_check_names_a_broken_lexicon_by_file_and_line(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    lexicon = data / "lexicon.yaml"
+    lines = lexicon.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = lines.index("  - тетя\n")
+    lines[at] = "  - тётя\n"
+    lexicon.write_text("".join(lines), encoding="utf-8")
+    result = smolbot(env, "kb", "check", "--data", str(data))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"lexicon.yaml:{at + 1}: context_words: 'тётя' has ё")
+    assert "1 error(s)" in result.stderr
+    lexicon.unlink()
+    missing = smolbot(env, "kb", "check", "--data", str(data))
+    assert missing.returncode == 1 and f"{lexicon}:0: no lexicon" in missing.stderr
 
 
 def test_kb_build_and_export(env: dict[str, str]) -> None:

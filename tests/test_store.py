@@ -68,6 +68,17 @@ async def test_changed_sources_are_rebuilt_at_start(data_dir: Path, tmp_path: Pa
     assert "хочу выйти замуж за смолянина" in kb.entry("marriage-registration").phrasings["ru"]
 
 
+async def test_a_changed_lexicon_is_rebuilt_at_start(data_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "kb.sqlite3"
+    built = await store.ensure_built(data_dir, db)
+    assert ("местный", "житель") not in built.lexicon.synonyms
+    lexicon = data_dir / "lexicon.yaml"
+    text = lexicon.read_text(encoding="utf-8")
+    lexicon.write_text(text.replace("    - ppl\n", "    - ppl\n    - местные жители\n"), "utf-8")
+    rebuilt = await store.ensure_built(data_dir, db)
+    assert rebuilt.lexicon.synonyms[("местный", "житель")] == "житель"
+
+
 async def test_unchanged_sources_are_not_rebuilt(data_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "kb.sqlite3"
     await store.ensure_built(data_dir, db)

@@ -25,7 +25,6 @@ from bot.engine.intents import (
     neighbour_is_a_person,
     small_talk,
 )
-from bot.engine.lexicon import GENERIC_ADJECTIVES, RATING_CONTEXT
 from bot.engine.model import ANSWER, CLARIFY, NONE, Answer, Suggestion
 from bot.engine.normalize import MAX_CHARS, Normalized, Normalizer, split_words
 from bot.engine.slots import DEFAULT_REGION, SlotReader, Slots
@@ -234,7 +233,7 @@ class Engine:
             # прислала ссылку на этот бот… о чём у вас можно спрашивать?") gets that.
             return self.compose.help(query, answer.lang, talk)
         clauses = self._clauses(query)
-        if not clauses or abroad(norm):
+        if not clauses or abroad(norm, self.normalizer.lexicon.foreign_places):
             return answer
         found = [
             self._ask(text, lang or answer.lang, part)
@@ -401,7 +400,7 @@ class Engine:
 
     def _speaks_of_rating(self, norm: Normalized, scored: Sequence[Scored]) -> bool:
         """A rating's words ("итоги", "место", "рейтинг"), or a rating entry among the best."""
-        return bool(RATING_CONTEXT & set(norm.tokens)) or any(
+        return bool(self.normalizer.lexicon.rating_context & set(norm.tokens)) or any(
             self._about_rating(s) for s in scored[:MAX_SUGGESTIONS]
         )
 
@@ -464,7 +463,7 @@ class Engine:
             and token not in self.index.idf
             and token not in self.normalizer.stopwords
             and token not in self.slots.alias_tokens
-            and token not in GENERIC_ADJECTIVES
+            and token not in self.normalizer.lexicon.generic_adjectives
             and (token, RATING) in pairwise(norm.tokens)
         )
 

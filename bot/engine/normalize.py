@@ -9,7 +9,7 @@ abbreviations mapped to one concept; typos corrected against the known vocabular
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -17,21 +17,7 @@ from typing import TYPE_CHECKING
 import Stemmer
 from rapidfuzz import fuzz, process
 
-from bot.engine.lexicon import (
-    CONTEXT_EN,
-    CONTEXT_WORDS,
-    KEPT_AS_TYPED,
-    MINISTRY,
-    MINISTRY_ABBREVIATIONS,
-    MINOR_EN,
-    RATING_CONTEXT,
-    SCENE_THINGS,
-    SCENE_THINGS_EN,
-    SENSES,
-    SPELLINGS,
-    STOPWORDS,
-    SYNONYMS,
-)
+from bot.engine.lexicon import MAX_SYNONYM_WORDS, Lexicon, default_lexicon
 from bot.engine.translit import readings, to_cyrillic
 
 if TYPE_CHECKING:
@@ -51,7 +37,6 @@ _TELLING_LENGTH = 3
 # Only this much of a message is matched: questions are short, and a 5,000-character paste
 # must not cost more than a question does.
 MAX_CHARS = 400
-MAX_SYNONYM_WORDS = 6
 # Words whose analysis is remembered; the rest are analysed again each time.
 MAX_ANALYSED = 200_000
 # Parts of speech that rarely name a topic: an unknown verb or adverb ("находится", "чаще")
@@ -129,17 +114,28 @@ class CompiledLexicon:
 
 
 class Normalizer:
-    """Reduces words to lemmas and concepts; one instance, prepared once at load."""
+    """Reduces words to lemmas and concepts; one instance, prepared once at load.
 
-    def __init__(self, compiled: CompiledLexicon | None = None) -> None:
+    `compiled`: the lexicon already reduced to lemmas, as the compiled knowledge base stores it;
+    `lexicon`: the lexicon it was compiled from (by default the project's, data/lexicon.yaml).
+    """
+
+    def __init__(
+        self, compiled: CompiledLexicon | None = None, lexicon: Lexicon | None = None
+    ) -> None:
+        self.lexicon = lexicon = lexicon if lexicon is not None else default_lexicon()
+        self._spellings = lexicon.spellings
+        self._kept_as_typed = lexicon.kept_as_typed
+        self._context_words = lexicon.context_words
+        self._senses = lexicon.senses
         self._morph_analyzer: pymorphy3.MorphAnalyzer | None = None
         self._stem_en = Stemmer.Stemmer("english")
         self._stem_ru = Stemmer.Stemmer("russian")
-        self._minor_en = frozenset(self._stem_en.stemWords(MINOR_EN))
-        things_en = frozenset(self._stem_en.stemWords(SCENE_THINGS_EN))
-        self._context_en = frozenset(self._stem_en.stemWords(CONTEXT_EN)) | things_en
+        self._minor_en = frozenset(self._stem_en.stemWords(lexicon.minor_en))
+        things_en = frozenset(self._stem_en.stemWords(lexicon.scene_things_en))
+        self._context_en = frozenset(self._stem_en.stemWords(lexicon.context_en)) | things_en
         # What a story is told around, in both languages: beside "best" it is what is rated.
-        self.scene_things = SCENE_THINGS | things_en
+        self.scene_things = lexicon.scene_things | things_en
         self._analysed: dict[str, tuple[str, str]] = dict(compiled.analyses) if compiled else {}
         self.synonyms = dict(compiled.synonyms) if compiled else self._compile_synonyms()
         self._set_phrases()
@@ -147,7 +143,9 @@ class Normalizer:
             self.stopwords = compiled.stopwords
         else:
             # Each stopword on its own: read together, neighbours would form synonym phrases.
-            self.stopwords = frozenset(t for w in STOPWORDS for t in self.canonical(split_words(w)))
+            self.stopwords = frozenset(
+                t for w in lexicon.stopwords for t in self.canonical(split_words(w))
+            )
         # Lemmas that synonyms turn into a concept are known words ("билет" of "охотничий билет").
         self._synonym_lemmas = frozenset(t for key in self.synonyms for t in key)
         self.vocabulary: frozenset[str] = frozenset()
@@ -161,7 +159,7 @@ class Normalizer:
 
     def _compile_synonyms(self) -> dict[tuple[str, ...], str]:
         synonyms: dict[tuple[str, ...], str] = {}
-        for concept, variants in SYNONYMS.items():
+        for concept, variants in self.lexicon.synonyms.items():
             for variant in (concept, *variants):
                 words = split_words(variant)
                 if len(words) == 1:
@@ -200,7 +198,7 @@ class Normalizer:
 
     def _all_lemmas(self, word: str) -> set[str]:
         lemmas = {self._lemma(word)}
-        if word in KEPT_AS_TYPED or word in SPELLINGS:
+        if word in self._kept_as_typed or word in self._spellings:
             return lemmas
         if _CYRILLIC_RE.search(word) and self._morph.word_is_known(word):
             for parse in self._morph.parse(word):
@@ -213,8 +211,8 @@ class Normalizer:
         CONTEXT for what sets a question's scene (people, names, places, months: "пенсионерка",
         "внучок", "Гагарин", "март"), NOUN for other dictionary nouns, "" for anything else
         (numbers, English words, unknown words)."""
-        word = SPELLINGS.get(word, word)
-        if word.isdigit() or word == "%" or word in KEPT_AS_TYPED:
+        word = self._spellings.get(word, word)
+        if word.isdigit() or word == "%" or word in self._kept_as_typed:
             return word, ""
         if _CYRILLIC_RE.search(word):
             if not self._morph.word_is_known(word):
@@ -238,7 +236,7 @@ class Normalizer:
                     "inan" in p.tag and p.normal_form == parse.normal_form for p in parses
                 )
                 scene = person or bool(_SCENE_TAGS & parse.tag.grammemes)
-                return lemma, CONTEXT if scene or lemma in CONTEXT_WORDS else NOUN
+                return lemma, CONTEXT if scene or lemma in self._context_words else NOUN
             return lemma, ""
         stem = self._stem_en.stemWord(word)
         if stem in self._minor_en:
@@ -276,7 +274,7 @@ class Normalizer:
             else:
                 out.append(single.get(lemma, lemma))
                 i += 1
-        return _in_sense(out)
+        return _in_sense(out, self._senses)
 
     def content(self, tokens: Iterable[str]) -> list[str]:
         """Tokens that carry meaning: stopwords dropped, order kept, duplicates removed."""
@@ -408,9 +406,11 @@ class Normalizer:
             read, fixed_layout = self._chunk(chunk)
             words.extend(read)
             layout_fixed = layout_fixed or fixed_layout
-        if any(w.lemma in RATING_CONTEXT for w in words):
+        lexicon = self.lexicon
+        if any(w.lemma in lexicon.rating_context for w in words):
+            ministry, abbreviations = lexicon.ministry, lexicon.ministry_abbreviations
             words = [
-                _Word(w.typed, MINISTRY, None, w.kind) if w.typed in MINISTRY_ABBREVIATIONS else w
+                _Word(w.typed, ministry, None, w.kind) if w.typed in abbreviations else w
                 for w in words
             ]
         corrected = tuple((w.typed, w.fix) for w in words if w.fix is not None)
@@ -465,14 +465,14 @@ class Normalizer:
         return bool(_CYRILLIC_RE.search(word)) and self._morph.word_is_known(word)
 
 
-def _in_sense(tokens: list[str]) -> list[str]:
-    """Each concept in the sense the words beside it give it (lexicon.SENSES)."""
-    if not SENSES.keys() & set(tokens):
+def _in_sense(tokens: list[str], senses: Mapping[str, tuple[str, frozenset[str]]]) -> list[str]:
+    """Each concept in the sense the words beside it give it (the lexicon's senses)."""
+    if not senses.keys() & set(tokens):
         return tokens
     present = set(tokens)
     out = []
     for t in tokens:
-        sense = SENSES.get(t)
+        sense = senses.get(t)
         out.append(sense[0] if sense is not None and sense[1] & present else t)
     return out
 

@@ -14,7 +14,6 @@ import math
 from collections.abc import Sequence
 
 from bot.engine.index import Index, Scored
-from bot.engine.lexicon import FOREIGN_PLACES
 from bot.engine.normalize import Normalized, Normalizer, split_words
 
 # A story: this many words at least. Shorter messages have little scene to drown the subject,
@@ -28,10 +27,10 @@ STORY_LEAD = 0.1
 ANCHOR_ENTRIES = 3
 
 
-def abroad(norm: Normalized) -> bool:
-    """Whether a message names a foreign country or capital: a long one that does is not
-    answered by one of its parts or by what it names in passing."""
-    return bool(FOREIGN_PLACES & set(norm.lemmas))
+def abroad(norm: Normalized, foreign_places: frozenset[str]) -> bool:
+    """Whether a message names a foreign country or capital (the lexicon's foreign_places): a
+    long one that does is not answered by one of its parts or by what it names in passing."""
+    return bool(foreign_places & set(norm.lemmas))
 
 
 def story_subject(
@@ -47,7 +46,7 @@ def story_subject(
     concepts; besides them, a thing is a dictionary noun (not any rare word: "выходные" is in
     one card but names no service); `excluded`: entries a story may not be rescued to (the
     rating's, which their own rules decide)."""
-    if len(split_words(query)) < STORY_WORDS or abroad(norm):
+    if len(split_words(query)) < STORY_WORDS or abroad(norm, normalizer.lexicon.foreign_places):
         return None
     scored = index.score(content, norm.minor, STORY_PRECISION, norm.context, STORY_AT)
     if not scored or scored[0].score < STORY_AT or scored[0].entry.id in excluded:

@@ -13,12 +13,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
 from bot.engine.normalize import CompiledLexicon
-from bot.kb.files import data_files
+from bot.kb.files import source_files
 from bot.kb.model import (
     Category,
     Citation,
@@ -31,6 +31,9 @@ from bot.kb.model import (
     Source,
     Text,
 )
+
+if TYPE_CHECKING:
+    from bot.engine.lexicon import Lexicon
 
 SCHEMA_VERSION = 3
 _CODE_DIRS = ("engine", "kb")  # code whose changes alter the compiled tokens
@@ -94,7 +97,7 @@ def fingerprint(data_dir: Path) -> str:
     digest = hashlib.sha256(f"schema={SCHEMA_VERSION}".encode())
     code_root = Path(__file__).resolve().parents[1]
     code = sorted(p for d in _CODE_DIRS for p in (code_root / d).glob("*.py"))
-    for path in [*data_files(data_dir), *code]:
+    for path in [*source_files(data_dir), *code]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -107,18 +110,20 @@ def _uncite(raw: str) -> tuple[Citation, ...]:
     return tuple(Citation(ref, date) for ref, date in json.loads(raw))
 
 
-async def build(data_dir: Path, db_path: Path) -> Compiled:
-    """Validate the sources and compile them into `db_path` atomically."""
+async def build(data_dir: Path, db_path: Path, lexicon: Lexicon | None = None) -> Compiled:
+    """Validate the sources and compile them into `db_path` atomically. `lexicon`: the data
+    folder's, if the caller has read it already."""
     from bot.engine.answer import Engine, prepare_phrasings  # the engine owns text reduction
+    from bot.engine.lexicon import lexicon_in
     from bot.engine.normalize import Normalizer
     from bot.engine.slots import SlotReader
-    from bot.kb.loader import load_dir  # YAML is read only to build
+    from bot.kb.loader import load_dir  # the knowledge base's YAML is read only to build
 
     kb = load_dir(data_dir)
-    normalizer = Normalizer()
+    normalizer = Normalizer(lexicon=lexicon if lexicon is not None else lexicon_in(data_dir))
     prepared = prepare_phrasings(kb, normalizer, SlotReader(normalizer, kb.regions))
     Engine(kb, prepared, normalizer)  # reads the categories' and regions' words too
-    lexicon = normalizer.compiled()
+    compiled = normalizer.compiled()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(db_path.name + f".tmp{os.getpid()}")
     tmp.unlink(missing_ok=True)
@@ -126,12 +131,12 @@ async def build(data_dir: Path, db_path: Path) -> Compiled:
         async with aiosqlite.connect(tmp) as db:
             await db.executescript(SCHEMA)
             await _write(db, kb, prepared, fingerprint(data_dir))
-            await db.execute("INSERT INTO meta VALUES ('lexicon', ?)", (_lexicon_json(lexicon),))
+            await db.execute("INSERT INTO meta VALUES ('lexicon', ?)", (_lexicon_json(compiled),))
             await db.commit()
         tmp.replace(db_path)
     finally:
         tmp.unlink(missing_ok=True)
-    return Compiled(kb, prepared, lexicon)
+    return Compiled(kb, prepared, compiled)
 
 
 def _lexicon_json(lexicon: CompiledLexicon) -> str:
@@ -370,10 +375,11 @@ async def load(db_path: Path) -> Compiled:
     return Compiled(kb, prepared, _lexicon(lexicon))
 
 
-async def ensure_built(data_dir: Path, db_path: Path) -> Compiled:
-    """The compiled knowledge base, rebuilt first if the sources or the compiler changed."""
+async def ensure_built(data_dir: Path, db_path: Path, lexicon: Lexicon | None = None) -> Compiled:
+    """The compiled knowledge base, rebuilt first if the sources or the compiler changed.
+    `lexicon`: the data folder's, if the caller has read it already."""
     if await stored_fingerprint(db_path) != fingerprint(data_dir):
-        return await build(data_dir, db_path)
+        return await build(data_dir, db_path, lexicon)
     return await load(db_path)
 
 
