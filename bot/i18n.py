@@ -209,10 +209,3 @@ def ordinal(lang: str, key: str, n: int, **params: object) -> str:
     lang = _known(lang)
     text = _form(lang, key, _locale(lang).ordinal_form(n))
     return text.format(n=number(lang, n), **params)
-
-
-def count_of(n: int, lang: str, ru_forms: tuple[str, str, str], en_forms: tuple[str, str]) -> str:
-    """Until bot/engine/ratings.py asks the catalogues: '34 места', '1 guide'."""
-    forms = ru_forms if lang == "ru" else (en_forms[0], en_forms[1], en_forms[1])
-    category = _locale(_known(lang)).plural_form(n)
-    return f"{n} {forms[0] if category == 'one' else forms[1] if category == 'few' else forms[2]}"

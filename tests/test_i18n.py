@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from bot import i18n
+from bot.engine.ratings import format_place
 from bot.i18n import (
     CATALOGUES,
     LANGUAGES,
@@ -26,6 +27,7 @@ from bot.i18n import (
     t,
     tn,
 )
+from bot.kb.model import Placement, RatingYear
 
 ROOT = Path(__file__).resolve().parents[1]
 NBSP = "\xa0"
@@ -155,6 +157,17 @@ def test_numbers_in_each_languages_format() -> None:
         f"✅ Рассылка №7 запущена: 1{NBSP}234 получателя."
     )
     assert percent("ru", 0.5) == "50%" and percent("en", 0.253) == "25%"
+
+
+def test_place_and_score_as_people_read_them() -> None:
+    year = RatingYear(2020, 85, "points", None, (), ())
+    one = Placement("x", score=1.0)
+    assert format_place(one, year, "ru") == "место не указано (1,00 балла из 100)"
+    placed = Placement("x", place=4, score=83.17)
+    assert format_place(placed, year, "ru") == "4-е место (83,17 балла из 100)"
+    assert format_place(placed, year, "en") == "4th place (83.17 points of 100)"
+    percent_year = RatingYear(2017, 85, "percent", None, (), ())
+    assert format_place(Placement("x", 7, score=67.08), percent_year, "ru") == "7-е место (67,08%)"
 
 
 def test_admin_plurals() -> None:
