@@ -27,6 +27,7 @@ from bot.config import Settings
 from bot.engine.answer import Engine
 from bot.facts import Fact, build_facts
 from bot.flood import FloodGuard
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from bot.inbox import DurableUpdateQueue, UpdatesRequest
 from bot.rate_limit import PerChatRateLimiter
 from bot.runtime import load_engine
@@ -34,19 +35,23 @@ from bot.storage import Storage
 from bot.telegram_request import AiohttpRequest
 from bot.updates import PerChatOrder
 
-# (command, Russian description, English description); registered with setMyCommands.
-COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("start", "Начало и меню", "Start and menu"),
-    ("rank", "Место области в рейтинге", "The region's place in the rating"),
-    ("share", "Сколько смолян на Госуслугах", "How many residents use Gosuslugi"),
-    ("services", "Инструкции по услугам", "How-to guides for services"),
-    ("language", "Язык: русский или английский", "Language: Russian or English"),
-    ("subscribe", "Подписаться на новости", "Subscribe to news"),
-    ("unsubscribe", "Отписаться от новостей", "Unsubscribe from news"),
-    ("facts", "Ключевые цифры с источниками", "Key figures with sources"),
-    ("forget_me", "Удалить мои данные", "Delete my data"),
-    ("help", "Что умеет бот", "What the bot can do"),
+# Registered with setMyCommands; each described by the catalogues' "command_<name>".
+COMMANDS = (
+    "start",
+    "rank",
+    "share",
+    "services",
+    "language",
+    "subscribe",
+    "unsubscribe",
+    "facts",
+    "forget_me",
+    "help",
 )
+
+
+def bot_commands(lang: str) -> list[BotCommand]:
+    return [BotCommand(name, t(lang, f"command_{name}")) for name in COMMANDS]
 
 
 @dataclass
@@ -138,10 +143,9 @@ def build_application(
         await inbox.replay(app.bot)  # handled once the application starts
         if app.job_queue is not None:
             app.job_queue.run_repeating(purge_old_questions, interval=PURGE_EVERY, first=1)
-        for lang, index in (("ru", 1), ("en", 2)):
-            commands = [BotCommand(c[0], c[index]) for c in COMMANDS]
-            await app.bot.set_my_commands(commands, language_code=lang)
-        await app.bot.set_my_commands([BotCommand(c[0], c[1]) for c in COMMANDS])
+        for lang in LANGUAGES:
+            await app.bot.set_my_commands(bot_commands(lang), language_code=lang)
+        await app.bot.set_my_commands(bot_commands(DEFAULT_LANGUAGE))
 
     async def post_stop(app: Application) -> None:  # type: ignore[type-arg]
         """Before the bot's HTTP client closes: finish and record the batch in flight."""

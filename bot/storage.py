@@ -22,6 +22,8 @@ from types import TracebackType
 
 import aiosqlite
 
+from bot.i18n import language_for
+
 MIGRATIONS: Sequence[str] = (
     # 1: every question with its outcome; editors read the unanswered ones.
     """
@@ -700,11 +702,6 @@ def keep_from_others(path: Path) -> None:
             path.chmod(mode & 0o770)
         except PermissionError:  # another user's file, shared on purpose
             logging.getLogger(__name__).warning("%s is readable by everyone", path)
-
-
-def language_for(language_code: str | None) -> str:
-    """Telegram's language_code to the bot's language: English for 'en…', else Russian."""
-    return "en" if (language_code or "").lower().startswith("en") else "ru"
 
 
 def _now() -> str:
