@@ -3,6 +3,7 @@ placeholders; plurals and numbers come out as each language writes them."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -197,6 +198,27 @@ def test_plural_and_plain_messages_are_not_confused() -> None:
         tn("ru", "sources", 2)
     with pytest.raises(KeyError):
         t("ru", "no such key")
+
+
+# Only bot/i18n.py chooses text by language. Elsewhere a language is a value to pass on, or a
+# key of bilingual data (Text.get, the knowledge base's .ru/.en fields): not a branch.
+_BRANCH = re.compile(r'lang(uage)?\s*[!=]=\s*"|\bru = lang\b|"(ru|en)"\s+if\b|\bif ru\b')
+_NOT_UI = {
+    "bot/i18n.py",  # the catalogues' own module
+    "bot/kb/model.py",  # Text.get and Source.title_in: bilingual data, chosen by key
+    "bot/engine/normalize.py",  # which language a message is written in (Latin or Cyrillic)
+}
+
+
+def test_no_language_branches_outside_i18n() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+        for path in sorted((ROOT / "bot").rglob("*.py"))
+        if str(path.relative_to(ROOT)) not in _NOT_UI
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if _BRANCH.search(line)
+    ]
+    assert found == []
 
 
 def test_the_module_is_the_one_that_knows_the_languages() -> None:
