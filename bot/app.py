@@ -24,7 +24,7 @@ def build_application(
     settings: Settings,
     engine: Engine | None = None,
     rate_limited: bool = True,
-) -> Application:  # type: ignore[type-arg]
+) -> Application:
     """The bot, ready to run; storage opens and the engine loads when it starts.
 
     `rate_limited=False` is for the throughput benchmark only: it measures what the bot's own
@@ -33,7 +33,7 @@ def build_application(
     storage = Storage(settings.database_path)
     started: list[Services] = []
 
-    async def start_services(app: Application, inbox: DurableUpdateQueue) -> Services:  # type: ignore[type-arg]
+    async def start_services(app: Application, inbox: DurableUpdateQueue) -> Services:
         ready_engine = engine if engine is not None else await load_engine(settings)
         await storage.open()
         inbox.attach(storage)

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from bot.engine.ratings import format_place
 from bot.engine.slots import DEFAULT_REGION
-from bot.kb.model import KnowledgeBase
+from bot.i18n import t
+from bot.kb.model import KnowledgeBase, Placement, RatingYear
 
 TOP_OF_LATEST = 3
 _COLOURS = (
@@ -54,7 +55,7 @@ class Charts:
         async with self._lock:
             return await asyncio.to_thread(draw, lang)
 
-    def _cached(self, name: str, lang: str, draw) -> bytes:  # type: ignore[no-untyped-def]
+    def _cached(self, name: str, lang: str, draw) -> bytes:
         key = (name, lang)
         if key in self._memory:
             return self._memory[key]
@@ -79,12 +80,7 @@ class Charts:
 
     # -- captions: the same figures in words -------------------------------------------------
     def rank_caption(self, lang: str) -> str:
-        head = (
-            "Место Смоленской области по годам"
-            if lang == "ru"
-            else "Smolensk oblast's place by year"
-        )
-        lines = [head]
+        lines = [t(lang, "chart_rank_caption")]
         for year in self.kb.ratings:
             own = year.placement(DEFAULT_REGION)
             if own is not None:
@@ -92,12 +88,7 @@ class Charts:
         return "\n".join(lines)
 
     def neighbours_caption(self, lang: str) -> str:
-        head = (
-            "Соседи и лидеры: известные места по годам"
-            if lang == "ru"
-            else "Neighbours and leaders: known places by year"
-        )
-        lines = [head]
+        lines = [t(lang, "chart_neighbours_caption")]
         for region in self._compared_regions():
             known = [
                 f"{y.year}: {format_place(p, y, lang)}"
@@ -118,7 +109,7 @@ class Charts:
         return list(dict.fromkeys(r for r in regions if r in self.kb.regions))
 
     @staticmethod
-    def _figure():  # type: ignore[no-untyped-def]
+    def _figure():
         import matplotlib
 
         matplotlib.use("Agg")
@@ -128,7 +119,7 @@ class Charts:
         return plt, fig, ax
 
     @staticmethod
-    def _png(plt, fig) -> bytes:  # type: ignore[no-untyped-def]
+    def _png(plt, fig) -> bytes:
         buffer = io.BytesIO()
         fig.tight_layout()
         fig.savefig(buffer, format="png")
@@ -137,20 +128,23 @@ class Charts:
 
     def _draw_rank_by_year(self, lang: str) -> bytes:
         plt, fig, ax = self._figure()
-        points = [(y, y.placement(DEFAULT_REGION)) for y in self.kb.ratings]
-        points = [(y, p) for y, p in points if p is not None and p.place is not None]
-        years = [y.year for y, _ in points]
-        places = [p.place for _, p in points]
+        points: list[tuple[RatingYear, Placement, int]] = [
+            (y, p, p.place)
+            for y in self.kb.ratings
+            if (p := y.placement(DEFAULT_REGION)) is not None and p.place is not None
+        ]
+        years = [y.year for y, _, _ in points]
+        places = [place for _, _, place in points]
         ax.plot(years, places, marker="o", markersize=9, linestyle="", color=_COLOURS[0])
         for (x0, y0), (x1, y1) in pairwise(zip(years, places, strict=True)):
             # A dashed line crosses years the sources have no place for.
             style = "-" if x1 - x0 == 1 else "--"
             ax.plot([x0, x1], [y0, y1], linestyle=style, linewidth=2.5, color=_COLOURS[0])
-        for year, placement in points:
+        for year, placement, place in points:
             label = format_place(placement, year, lang)
             ax.annotate(
                 label,
-                (year.year, placement.place),
+                (year.year, place),
                 textcoords="offset points",
                 xytext=(0, 12),
                 ha="center",
@@ -162,7 +156,7 @@ class Charts:
         ax.set_xticks(every_year)
         for missing in sorted(set(every_year) - set(years)):
             ax.annotate(
-                "нет данных" if lang == "ru" else "no data",
+                t(lang, "no_data"),
                 (missing, max(places) + 3),
                 ha="center",
                 fontsize=8,
@@ -170,17 +164,9 @@ class Charts:
             )
         ax.set_xlim(min(years) - 0.7, max(years) + 0.9)
         ax.grid(axis="y", alpha=0.3)
-        if lang == "ru":
-            ax.set_title("Смоленская область в рейтинге электронных госуслуг Минэкономразвития")
-            ax.set_ylabel("место (1 — лучшее)")
-            note = "За годы без точки мест в источниках нет. Баллы: 2017 — %, 2020 — из 100."
-        else:
-            ax.set_title(
-                "Smolensk oblast in the Ministry of Economic Development e-services rating"
-            )
-            ax.set_ylabel("place (1 is best)")
-            note = "Years without a point: no place in the sources. Scores: 2017 in %, 2020 of 100."
-        fig.text(0.01, 0.01, note, fontsize=8, color="#555555")
+        ax.set_title(t(lang, "chart_rank_title"))
+        ax.set_ylabel(t(lang, "chart_place_axis"))
+        fig.text(0.01, 0.01, t(lang, "chart_rank_note"), fontsize=8, color="#555555")
         return self._png(plt, fig)
 
     def _draw_neighbours(self, lang: str) -> bytes:
@@ -211,28 +197,22 @@ class Charts:
                 ax.add_patch(
                     plt.Rectangle((y.year - 0.12, lo), 0.24, hi - lo, color="#999999", alpha=0.3)
                 )
-                text = (
-                    f"места {lo}–{hi}:\nпорядок\nне указан"
-                    if lang == "ru"
-                    else (f"places {lo}–{hi}:\nno order\ngiven")
-                )
+                text = t(lang, "chart_places_unordered", lo=lo, hi=hi)
                 ax.annotate(text, (y.year + 0.15, hi), fontsize=7, color="#555555", va="top")
         ax.invert_yaxis()
         ax.set_ylim(worst + 5, 0)
         ax.set_yticks([1, *range(10, worst + 5, 10)])
         ax.set_xticks(range(min(years), max(years) + 1))
         gaps = sorted(set(range(min(years), max(years) + 1)) - set(years))
-        gap_note = f" ({', '.join(map(str, gaps))})." if gaps else "."
+        note = (
+            t(lang, "chart_neighbours_note_gaps", years=", ".join(map(str, gaps)))
+            if gaps
+            else t(lang, "chart_neighbours_note")
+        )
         ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
         ax.grid(axis="y", alpha=0.3)
         ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), framealpha=0.9)
-        if lang == "ru":
-            ax.set_title("Смоленская область, соседи и лидеры: места по годам")
-            ax.set_ylabel("место (1 — лучшее)")
-            note = "Только места из источников; пунктир — через год без данных" + gap_note
-        else:
-            ax.set_title("Smolensk oblast, neighbours and leaders: places by year")
-            ax.set_ylabel("place (1 is best)")
-            note = "Only places the sources give; dashed across a year with no data" + gap_note
+        ax.set_title(t(lang, "chart_neighbours_title"))
+        ax.set_ylabel(t(lang, "chart_place_axis"))
         fig.text(0.01, 0.01, note, fontsize=8, color="#555555")
         return self._png(plt, fig)

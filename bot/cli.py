@@ -15,6 +15,7 @@ from bot.engine.answer import Engine
 from bot.engine.lexicon import Lexicon, lexicon_in
 from bot.engine.model import CLARIFY, NONE, Answer
 from bot.engine.render import render_plain
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from bot.kb import store
 from bot.kb.loader import KbError, KbInvalid, load_dir
 from bot.kb.model import KnowledgeBase
@@ -123,10 +124,7 @@ async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     log = await _open_log(settings)
     interactive = sys.stdin.isatty()
     if interactive:
-        print(
-            "Бот электронных госуслуг Смоленской области. Задайте вопрос; Ctrl+D — выход.\n"
-            "Smolensk e-services bot. Ask a question; Ctrl+D to quit."
-        )
+        print("\n".join(t(lang, "chat_intro") for lang in LANGUAGES))
     last: Answer | None = None
     try:
         while True:
@@ -142,11 +140,7 @@ async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
             await log.record(answer)
             reply = render_plain(answer)
             if answer.status == CLARIFY:
-                reply += "\n\n" + (
-                    "Ответьте номером или задайте новый вопрос."
-                    if answer.lang == "ru"
-                    else "Reply with a number or ask a new question."
-                )
+                reply += "\n\n" + t(answer.lang, "chat_clarify_hint")
             print(reply + "\n", flush=True)
             last = answer
     finally:
@@ -307,12 +301,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer one question (or '-' for one a line from stdin)")
     ask.add_argument("question", nargs="+", help="the question, or - to read questions from stdin")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
-    ask.add_argument("--lang", choices=("ru", "en"), help="answer in this language")
+    ask.add_argument("--lang", choices=LANGUAGES, help="answer in this language")
     chat = sub.add_parser("chat", help="talk to the bot in the terminal (reads stdin until EOF)")
-    chat.add_argument("--lang", choices=("ru", "en"), help="answer in this language")
+    chat.add_argument("--lang", choices=LANGUAGES, help="answer in this language")
     facts = sub.add_parser("facts", help="the press sheet: key figures with dates and sources")
     facts.add_argument("--csv", action="store_true", help="as CSV, one fact a row")
-    facts.add_argument("--lang", choices=("ru", "en"), default="ru")
+    facts.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
     backup = sub.add_parser("backup", help="copy the database while the bot runs")
     backup.add_argument("path", help="the backup file (or a folder for it)")
     kb = sub.add_parser("kb", help="the knowledge base")

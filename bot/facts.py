@@ -14,7 +14,7 @@ from bot.engine.model import SourceRef
 from bot.engine.ratings import format_place
 from bot.engine.render import citation, escape
 from bot.engine.slots import DEFAULT_REGION
-from bot.i18n import t
+from bot.i18n import LANGUAGES, t
 from bot.kb.model import Citation, KnowledgeBase, Source, Text
 
 
@@ -50,12 +50,17 @@ def build_facts(kb: KnowledgeBase) -> list[Fact]:
                     id=f"rank-{year.year}-{placement.region}",
                     topic="rating",
                     title=Text(
-                        f"{region.name.ru}: место в рейтинге электронных госуслуг, {year.year}",
-                        f"{region.name.en}: place in the e-services rating, {year.year}",
+                        **{
+                            lang: t(
+                                lang,
+                                "fact_rank_title",
+                                region=region.name.get(lang),
+                                year=year.year,
+                            )
+                            for lang in LANGUAGES
+                        }
                     ),
-                    value=Text(
-                        format_place(placement, year, "ru"), format_place(placement, year, "en")
-                    ),
+                    value=Text(**{lang: format_place(placement, year, lang) for lang in LANGUAGES}),
                     date=str(year.year),
                     year=year.year,
                     region=None if own else placement.region,
@@ -114,8 +119,7 @@ def sheet(facts: list[Fact], lang: str, html: bool = True) -> str:
     def tag(name: str, text: str) -> str:
         return f"<{name}>{text}</{name}>" if html else text
 
-    heading = "Ключевые цифры" if lang == "ru" else "Key figures"
-    lines = [tag("b", heading)]
+    lines = [tag("b", t(lang, "facts_heading"))]
     for fact in key_facts(facts):
         lines.append(
             f"• {esc(fact.title.get(lang))}: {esc(fact.value.get(lang))}"

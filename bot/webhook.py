@@ -52,7 +52,7 @@ class UpdateHandler(RequestHandler):
     """Telegram's posts. The secret header is checked before the body is read, and the body is
     read up to MAX_BODY: an unauthenticated client cannot make the bot hold megabytes."""
 
-    def initialize(self, app: Application, secret: str) -> None:  # type: ignore[override, type-arg]
+    def initialize(self, app: Application, secret: str) -> None:
         self.app, self.secret = app, secret
         self.body = bytearray()
 
@@ -85,7 +85,7 @@ class UpdateHandler(RequestHandler):
 
 
 class HealthHandler(RequestHandler):
-    def initialize(self, app: Application) -> None:  # type: ignore[override, type-arg]
+    def initialize(self, app: Application) -> None:
         self.app = app
 
     async def get(self) -> None:
@@ -105,7 +105,7 @@ class HealthHandler(RequestHandler):
         self.finish(json.dumps({"status": "ok" if ok else "unavailable", **checks}))
 
 
-def serve(app: Application, settings: Settings) -> HTTPServer:  # type: ignore[type-arg]
+def serve(app: Application, settings: Settings) -> HTTPServer:
     """The webhook and /healthz, listening."""
     assert settings.webhook_secret is not None
     web = WebApplication(
@@ -123,7 +123,7 @@ def serve(app: Application, settings: Settings) -> HTTPServer:  # type: ignore[t
     return server
 
 
-async def run_webhook(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+async def run_webhook(app: Application, settings: Settings) -> None:
     """Serve until SIGTERM or SIGINT, then stop as long polling does."""
     assert settings.webhook_url is not None and settings.webhook_secret is not None
     stop = asyncio.Event()

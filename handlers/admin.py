@@ -8,6 +8,7 @@ from rapidfuzz import fuzz
 
 from bot.conversation import Button, Keyboard, Reply, payload
 from bot.engine.render import escape
+from bot.i18n import number, percent, t, tn
 from bot.kb.model import Entry, KnowledgeBase
 from handlers.turn import Turn
 
@@ -22,22 +23,34 @@ async def stats(turn: Turn) -> None:
     for flush in services.before_stats:
         await flush()  # answers sent in the last fraction of a second count too
     s = await services.storage.questions.stats()
+    lang = await turn.language()
     total = max(s.questions, 1)
-    titles = {e.id: e.title.ru for e in services.engine.kb.entries}
+
+    def num(n: int) -> str:
+        return number(lang, n)
+
+    def share(outcome: str) -> str:
+        return percent(lang, s.outcomes.get(outcome, 0) / total)
+
     lines = [
-        "<b>Статистика</b>",
-        f"Пользователей: {s.users}, подписчиков: {s.subscribers}",
-        f"Вопросов сегодня: {s.questions_today}, всего: {s.questions}",
-        "Ответов: {:.0%} · уточнений: {:.0%} · без ответа: {:.0%}".format(
-            s.outcomes.get("answer", 0) / total,
-            s.outcomes.get("clarify", 0) / total,
-            s.outcomes.get("none", 0) / total,
+        f"<b>{escape(t(lang, 'admin_stats_title'))}</b>",
+        t(lang, "admin_stats_users", users=num(s.users), subscribers=num(s.subscribers)),
+        t(lang, "admin_stats_questions", today=num(s.questions_today), total=num(s.questions)),
+        t(
+            lang,
+            "admin_stats_outcomes",
+            answered=share("answer"),
+            clarified=share("clarify"),
+            unanswered=share("none"),
         ),
-        f"Оценки: 👍 {s.votes_up} · 👎 {s.votes_down}",
+        t(lang, "admin_stats_votes", up=num(s.votes_up), down=num(s.votes_down)),
     ]
     if s.top_topics:
-        lines.append("Частые темы:")
-        lines += [f"• {escape(titles.get(t, t))}: {n}" for t, n in s.top_topics]
+        kb = services.engine.kb
+        lines.append(t(lang, "admin_stats_top_topics"))
+        for topic, n in s.top_topics:
+            entry = kb.find(topic)
+            lines.append(f"• {escape(entry.title.get(lang) if entry else topic)}: {num(n)}")
     await turn.say("\n".join(lines))
 
 
@@ -60,29 +73,42 @@ def group_similar(
 
 async def unanswered(turn: Turn) -> None:
     engine = turn.services.engine
+    lang = await turn.language()
     rows = await turn.services.storage.questions.unanswered()
     if not rows:
-        await turn.say("Вопросов без ответа нет.")
+        await turn.say(escape(t(lang, "admin_unanswered_none")))
         return
 
     def key(text: str) -> str:
         return " ".join(engine.normalizer.normalize(text).tokens)
 
     groups = group_similar(rows, key)[:SHOWN_GROUPS]
-    lines = ["<b>Частые вопросы без ответа</b> (кнопка — добавить как формулировку темы):"]
+    title = escape(t(lang, "admin_unanswered_title"))
+    lines = [f"<b>{title}</b> {escape(t(lang, 'admin_unanswered_hint'))}"]
     buttons: list[tuple[Button, ...]] = []
     for n, (question_id, text, count, similar) in enumerate(groups, 1):
-        extra = f", похожих формулировок: {similar}" if similar else ""
-        lines.append(f"{n}. «{escape(text)}» — {count} раз{extra}")
-        buttons.append((Button(f"{n}. Привязать", payload("u", question_id)),))
+        extra = t(lang, "admin_similar", n=number(lang, similar)) if similar else ""
+        line = t(
+            lang,
+            "admin_unanswered_item",
+            index=n,
+            question=text,
+            times=tn(lang, "admin_times", count),
+            similar=extra,
+        )
+        lines.append(escape(line))
+        buttons.append(
+            (Button(t(lang, "admin_attach_button", index=n), payload("u", question_id)),)
+        )
     await turn.say(Reply("\n".join(lines), tuple(buttons)))
 
 
-def topic_groups(kb: KnowledgeBase) -> list[tuple[str, str, list[Entry]]]:
+def topic_groups(kb: KnowledgeBase, lang: str) -> list[tuple[str, str, list[Entry]]]:
     """(key, title, entries): the rating and figures first, then each category of services,
     so that picking one of ~60 topics takes two short keyboards, not one long one."""
-    groups = [(ABOUT_GROUP, "Рейтинг, цифры и справка", [e for e in kb.entries if not e.category])]
-    groups += [(c.id, c.title.ru, list(kb.services(c.id))) for c in kb.categories]
+    about = [e for e in kb.entries if not e.category]
+    groups = [(ABOUT_GROUP, t(lang, "admin_topics_about"), about)]
+    groups += [(c.id, c.title.get(lang), list(kb.services(c.id))) for c in kb.categories]
     return [g for g in groups if g[2]]
 
 
@@ -96,7 +122,8 @@ async def choose_entry(turn: Turn) -> None:
     if found is None:
         return
     engine = turn.services.engine
-    groups = topic_groups(engine.kb)
+    lang = await turn.language()
+    groups = topic_groups(engine.kb, lang)
     rows: Keyboard
     if kind == "ul":
         rows = tuple(
@@ -110,21 +137,22 @@ async def choose_entry(turn: Turn) -> None:
             scored = engine.index.score(engine.normalizer.content(norm.tokens), norm.minor)
             entries = [s.entry for s in scored[:CANDIDATES]]
         rows = (
-            *((Button(e.title.ru, payload("ua", question_id, e.id)),) for e in entries),
-            (Button("📋 Все темы", payload("ul", question_id)),),
+            *((Button(e.title.get(lang), payload("ua", question_id, e.id)),) for e in entries),
+            (Button(t(lang, "admin_all_topics_button"), payload("ul", question_id)),),
         )
-    await turn.say(Reply(f"К какой теме отнести «{escape(found.query)}»?", rows))
+    await turn.say(Reply(escape(t(lang, "admin_which_topic", question=found.query)), rows))
 
 
 async def attach(turn: Turn) -> None:
     _, raw_id, entry_id = (turn.event.payload or "").split(":")
     services = turn.services
+    lang = await turn.language()
     found = await services.storage.questions.get(int(raw_id))
     if found is None or services.engine.kb.find(entry_id) is None:
-        await turn.toast("Уже не найдено")
+        await turn.toast(t(lang, "admin_attach_gone"))
         return
     admin = turn.event.user.id if turn.event.user else None
     added = await services.storage.phrasings.add(entry_id, found.query, admin, found.user)
     services.engine.add_phrasings([(entry_id, found.query)])
-    await turn.toast("Добавлено" if added else "Уже было")
-    await turn.edit(f"«{escape(found.query)}» теперь формулировка темы «{escape(entry_id)}».")
+    await turn.toast(t(lang, "admin_attach_added" if added else "admin_attach_existed"))
+    await turn.edit(escape(t(lang, "admin_attached", question=found.query, topic=entry_id)))

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from bot.broadcast import Progress
 from bot.conversation import Button, Reply, payload
 from bot.engine.render import escape, text_units
+from bot.i18n import DEFAULT_LANGUAGE, number, percent, t, tn
 from bot.services import Services
 from handlers.turn import Turn
 
@@ -16,26 +17,30 @@ BAR_WIDTH = 20
 _COMMAND_RE = re.compile(r"^/broadcast(@\w+)?\s*", re.IGNORECASE)
 
 
-def progress_text(p: Progress, with_rate: bool = True) -> str:
+def progress_text(lang: str, p: Progress, with_rate: bool = True) -> str:
     share = p.done / p.total if p.total else 1.0
     filled = round(share * BAR_WIDTH)
     bar = "▓" * filled + "░" * (BAR_WIDTH - filled)
     if p.finished:
-        head = "⛔ Рассылка отменена" if p.cancelled else "✅ Рассылка завершена"
+        head = t(lang, "broadcast_cancelled" if p.cancelled else "broadcast_done")
     else:
-        head = "📨 Идёт рассылка"
+        head = t(lang, "broadcast_running")
+    counts = {k: number(lang, v) for k, v in vars_of(p).items()}
     lines = [
-        f"<b>{head}</b> №{p.broadcast_id}",
-        f"{bar} {share:.0%}",
-        f"Отправлено: {p.sent} из {p.total} · не доставлено: {p.failed}"
-        f" · заблокировали бота: {p.blocked}",
+        f"<b>{escape(head)}</b> {t(lang, 'broadcast_number', id=p.broadcast_id)}",
+        f"{bar} {percent(lang, share)}",
+        escape(t(lang, "broadcast_progress_counts", **counts)),
     ]
     if with_rate:
-        lines.append(f"Скорость: {p.rate:.1f} сообщ./с")
+        lines.append(escape(t(lang, "broadcast_rate", rate=number(lang, p.rate, digits=1))))
     if not p.finished and p.eta_seconds is not None:
         minutes, seconds = divmod(int(p.eta_seconds), 60)
-        lines.append(f"Осталось примерно: {minutes} мин {seconds} с")
+        lines.append(escape(t(lang, "broadcast_eta", minutes=minutes, seconds=seconds)))
     return "\n".join(lines)
+
+
+def vars_of(p: Progress) -> dict[str, int]:
+    return {"sent": p.sent, "total": p.total, "failed": p.failed, "blocked": p.blocked}
 
 
 def progress_reporter(services: Services) -> Callable[[Progress], Awaitable[None]]:
@@ -48,10 +53,11 @@ def progress_reporter(services: Services) -> Callable[[Progress], Awaitable[None
             return
         outlet = services.outlets.get(broadcast.admin.channel)
         if outlet is not None:
+            lang = await services.storage.users.language(broadcast.admin) or DEFAULT_LANGUAGE
             await outlet.edit(
                 broadcast.admin_chat_id,
                 broadcast.progress_message_id,
-                Reply(progress_text(progress)),
+                Reply(progress_text(lang, progress)),
             )
 
     return report
@@ -67,18 +73,14 @@ async def broadcast(turn: Turn) -> None:
     user = turn.event.user
     if user is None:
         return
+    lang = await turn.language()
     text = broadcast_text(turn)
     if not text:
-        await turn.say(
-            escape(
-                "Напишите текст после команды: /broadcast Текст новости — "
-                "или ответьте командой /broadcast на сообщение с текстом."
-            )
-        )
+        await turn.say(escape(t(lang, "broadcast_usage")))
         return
     limit = min(outlet.max_text for outlet in turn.services.outlets.values())
     if text_units(html.unescape(re.sub(r"<[^>]+>", "", text))) > limit:
-        await turn.say(escape(f"Текст длиннее {limit} символов: сократите его."))
+        await turn.say(escape(tn(lang, "broadcast_too_long", limit)))
         return
     storage = turn.services.storage
     broadcast_id = await storage.broadcasts.create(user, turn.event.chat_id, text)
@@ -86,37 +88,35 @@ async def broadcast(turn: Turn) -> None:
     await turn.say(text)  # the preview, exactly as subscribers see it
     keyboard = (
         (
-            Button("✅ Отправить", payload("b", "go", broadcast_id)),
-            Button("✖ Отмена", payload("b", "no", broadcast_id)),
+            Button(t(lang, "broadcast_send_button"), payload("b", "go", broadcast_id)),
+            Button(t(lang, "broadcast_cancel_button"), payload("b", "no", broadcast_id)),
         ),
     )
-    await turn.say(
-        Reply(
-            "Выше — так увидят рассылку подписчики. "
-            f"Получателей сейчас: <b>{recipients}</b>. Отправить?",
-            keyboard,
-        )
-    )
+    preview = t(lang, "broadcast_preview_html", recipients=number(lang, recipients))
+    await turn.say(Reply(preview, keyboard))
 
 
 async def confirm(turn: Turn) -> None:
     _, action, raw_id = (turn.event.payload or "").split(":")
     broadcast_id = int(raw_id)
     storage = turn.services.storage
+    lang = await turn.language()
     if action == "no":
         cancelled = await storage.broadcasts.set_status(broadcast_id, "cancelled")
-        await turn.toast("Отменено" if cancelled else "Уже не черновик")
+        await turn.toast(
+            t(lang, "broadcast_cancelled_answer" if cancelled else "broadcast_not_draft")
+        )
         if cancelled:
-            await turn.edit("✖ Рассылка отменена, ничего не отправлено.")
+            await turn.edit(escape(t(lang, "broadcast_cancelled_unsent")))
         return
     recipients = await storage.broadcasts.start(broadcast_id)
     if recipients is None:
-        await turn.toast("Эта рассылка уже запущена или отменена")
+        await turn.toast(t(lang, "broadcast_already_started"))
         return
-    await turn.toast("Отправляю")
-    await turn.edit(f"✅ Рассылка №{broadcast_id} запущена: {recipients} получателей.")
+    await turn.toast(t(lang, "broadcast_sending"))
+    await turn.edit(escape(tn(lang, "broadcast_started", recipients, id=broadcast_id)))
     start = Progress(broadcast_id, recipients, 0, 0, 0, 0.0, None)
-    sent = await turn.say(progress_text(start))
+    sent = await turn.say(progress_text(lang, start))
     if sent is not None:
         await storage.broadcasts.set_progress_message(broadcast_id, sent)
     if turn.services.worker is not None:
@@ -125,28 +125,27 @@ async def confirm(turn: Turn) -> None:
 
 async def status(turn: Turn) -> None:
     storage = turn.services.storage
+    lang = await turn.language()
     latest = await storage.broadcasts.latest()
     if latest is None:
-        await turn.say("Рассылок ещё не было.")
+        await turn.say(escape(t(lang, "broadcast_none_yet")))
         return
     counts = await storage.broadcasts.counts(latest.id)
     finished = latest.status in ("done", "cancelled")
     progress = Progress.of(latest.id, counts, latest.status, finished=finished)
     # No rate: it is measured by the worker while it sends, not by a look at the counts.
-    await turn.say(progress_text(progress, with_rate=False))
+    await turn.say(progress_text(lang, progress, with_rate=False))
 
 
 async def cancel(turn: Turn) -> None:
     storage = turn.services.storage
+    lang = await turn.language()
     sending = await storage.broadcasts.sending()
     if not sending:
-        await turn.say("Сейчас ничего не рассылается.")
+        await turn.say(escape(t(lang, "broadcast_nothing_sending")))
         return
     for broadcast_id in sending:
         await storage.broadcasts.set_status(broadcast_id, "cancelled")
-    await turn.say(
-        escape(
-            f"Рассылка №{', №'.join(map(str, sending))} остановлена; "
-            "уже отправленное не отзывается."
-        )
-    )
+    numbers = ", ".join(t(lang, "broadcast_number", id=i) for i in sending)
+    key = "broadcast_stopped_one" if len(sending) == 1 else "broadcast_stopped_many"
+    await turn.say(escape(t(lang, key, numbers=numbers)))

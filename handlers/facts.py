@@ -9,7 +9,7 @@ from bot.conversation import MAX_CAPTION, Attachment, Reply
 from bot.engine.model import ANSWER, CLARIFY, Answer
 from bot.engine.render import escape
 from bot.facts import Fact, key_facts, sheet, sheet_csv
-from bot.i18n import t
+from bot.i18n import DEFAULT_LANGUAGE, t
 from bot.services import Services
 from handlers.answers import send_answer
 from handlers.turn import Turn
@@ -84,7 +84,7 @@ def find_facts(services: Services, text: str) -> FactCards:
     """The facts a search asks for (inline mode): the engine picks the topics, the slots the
     region and the year, and figures named in the query come first."""
     if not text.strip():
-        return FactCards(key_facts(services.facts), "ru", None)
+        return FactCards(key_facts(services.facts), DEFAULT_LANGUAGE, None)
     engine = services.engine
     answer = engine.ask(text)
     topics = [answer.topic] if answer.status == ANSWER else []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.conversation import Blocked, DeliveryError, Reply
 from bot.engine.render import escape, split_message, text_units
-from bot.i18n import t
+from bot.i18n import DEFAULT_LANGUAGE, t
 from bot.peer import Peer
 from handlers.turn import Turn
 
@@ -24,9 +24,12 @@ async def ask_operator(turn: Turn) -> None:
     if found is None or found.chat_id is None:
         await turn.toast(t(lang, "stale"))
         return
-    html = (
-        f"<b>Вопрос жителя</b> (язык: {found.lang}):\n\n{escape(found.query)}\n\n"
-        "<i>Ответьте на это сообщение — ответ уйдёт жителю.</i>"
+    # The operators' chat is a group of people: it is written to in the default language.
+    html = t(
+        DEFAULT_LANGUAGE,
+        "operator_question_html",
+        language=escape(found.lang),
+        question=escape(found.query),
     )
     channel, chat_id = operators
     outlet = services.outlets[channel]
@@ -65,19 +68,20 @@ async def operator_reply(turn: Turn) -> None:
         return  # a reply to something else in the operators' chat
     outlet = services.outlets.get(resident.channel)
     if outlet is None:
-        await turn.say("Ответ не доставлен: этот мессенджер сейчас не подключён.")
+        error = f"{resident.channel} is not connected"
+        await turn.say(escape(t(DEFAULT_LANGUAGE, "operator_not_delivered", error=error)))
         return
-    lang = await services.storage.users.language(resident) or "ru"
+    lang = await services.storage.users.language(resident) or DEFAULT_LANGUAGE
     try:
         for part in operator_answer(lang, event.text, event.html, outlet.max_text):
             await outlet.send(resident.id, Reply(part))
     except Blocked:
-        await turn.say("Житель заблокировал бота: ответ не доставлен.")
+        await turn.say(escape(t(DEFAULT_LANGUAGE, "operator_blocked")))
         return
     except DeliveryError as exc:
-        await turn.say(escape(f"Ответ не доставлен: {exc}"))
+        await turn.say(escape(t(DEFAULT_LANGUAGE, "operator_not_delivered", error=str(exc))))
         return
-    await turn.say("✓ Ответ отправлен жителю.")
+    await turn.say(escape(t(DEFAULT_LANGUAGE, "operator_delivered")))
 
 
 async def operator_edit(turn: Turn) -> None:
@@ -86,7 +90,4 @@ async def operator_edit(turn: Turn) -> None:
     if reply_to is None:
         return
     if await turn.services.storage.operators.resident_chat(reply_to) is not None:
-        await turn.say(
-            "Правка не отправлена: житель уже получил первый ответ."
-            " Чтобы дополнить его, ответьте на вопрос ещё раз."
-        )
+        await turn.say(escape(t(DEFAULT_LANGUAGE, "operator_edit_not_sent")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.conversation import Button, Reply, payload
 from bot.engine.render import escape
-from bot.i18n import t
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from handlers.answers import menu_keyboard
 from handlers.facts import send_rank, send_share
 from handlers.services import send_service_list
@@ -23,14 +23,15 @@ async def help_command(turn: Turn) -> None:
 
 async def language(turn: Turn) -> None:
     await turn.language()
-    keyboard = ((Button("Русский", payload("l", "ru")), Button("English", payload("l", "en"))),)
-    await turn.say(Reply(escape(t("ru", "choose_language")), keyboard))
+    keyboard = (tuple(Button(t(lang, "language_name"), payload("l", lang)) for lang in LANGUAGES),)
+    # Asked in the bot's first language: whoever needs this may not read the current one.
+    await turn.say(Reply(escape(t(DEFAULT_LANGUAGE, "choose_language")), keyboard))
 
 
 async def language_chosen(turn: Turn) -> None:
     user = turn.event.user
     lang = (turn.event.payload or "").split(":", 1)[-1]
-    if user is None or lang not in ("ru", "en"):
+    if user is None or lang not in LANGUAGES:
         return
     await turn.services.storage.users.set_language(user, lang)
     await turn.toast(t(lang, "language_set"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.conversation import Event, Outlet, Reply
+from bot.i18n import DEFAULT_LANGUAGE
 from bot.services import Services
 
 
@@ -21,7 +22,7 @@ class Turn:
         if self._lang is None:
             user = self.event.user
             self._lang = (
-                "ru"
+                DEFAULT_LANGUAGE
                 if user is None
                 else await self.services.storage.users.touch(user, self.event.language_code)
             )
@@ -31,7 +32,7 @@ class Turn:
         """The user's language without recording a visit (for /forget_me and floods)."""
         user = self.event.user
         found = await self.services.storage.users.language(user) if user else None
-        return found or "ru"
+        return found or DEFAULT_LANGUAGE
 
     @property
     def is_admin(self) -> bool:

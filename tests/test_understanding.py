@@ -8,7 +8,7 @@ from bench.labelled import HOLDOUT_SETS, TUNING_SET, load_cases
 from bot.engine.answer import Engine
 from bot.engine.compose import HELP_TOPIC
 from bot.engine.model import ANSWER, CLARIFY, NONE
-from bot.i18n import count_of
+from bot.i18n import tn
 
 
 def answered(engine: Engine, query: str) -> str | None:
@@ -307,9 +307,8 @@ def test_a_long_message_that_asks_what_the_bot_can_do_gets_help(engine: Engine) 
     ],
 )
 def test_counts_agree_with_their_number(n: int, ru: str, en: str) -> None:
-    forms = ("инструкция", "инструкции", "инструкций")
-    assert count_of(n, "ru", forms, ("guide", "guides")) == ru
-    assert count_of(n, "en", forms, ("guide", "guides")) == en
+    assert tn("ru", "guides", n) == ru
+    assert tn("en", "guides", n) == en
 
 
 def test_a_greeting_before_a_question_answers_the_question(engine: Engine) -> None:

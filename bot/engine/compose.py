@@ -14,7 +14,7 @@ from bot.engine.intents import GREETING, THANKS, PlaceClaim
 from bot.engine.model import ANSWER, NONE, Answer, SourceRef, Suggestion
 from bot.engine.ratings import RatingAnswers
 from bot.engine.slots import Slots
-from bot.i18n import count_of, t
+from bot.i18n import t, tn
 from bot.kb.model import SERVICE_SECTIONS, Category, Citation, Entry, KnowledgeBase
 
 # The first screen of a service card holds at most this many characters of body text; with the
@@ -25,7 +25,6 @@ FIGURES_SCREEN = 700
 # How many composed cards and reference lists are kept (cards x languages x what was asked).
 COMPOSED_CACHE = 4096
 HELP_TOPIC = "help"
-GUIDES = ("guide", "guides")
 SERVICES_TOPIC = "services"
 CATEGORY_PREFIX = "services-"
 # Which card section a question's words ask for ("сколько стоит" is the fee).
@@ -177,11 +176,7 @@ class Composer:
             if matching:
                 figures = matching
             else:
-                intro.append(
-                    f"За {year} год такой цифры в наших источниках нет. Известно:"
-                    if lang == "ru"
-                    else f"Our sources have no such figure for {year}. What is known:"
-                )
+                intro.append(t(lang, "figures_missing_year", year=year))
         leads = list({f.metric: f for f in reversed(figures)}.values())[::-1]
         rest = [f for f in figures if f not in leads]
         lines = [*intro, *(f"• {f.text.get(lang)}" for f in leads)]
@@ -220,7 +215,7 @@ class Composer:
             if GREETING in talk
             else ""
         )
-        body = t(lang, "talk_help").format(services=self._guides(lang))
+        body = t(lang, "talk_help", services=self._guides(lang))
         return Answer(
             query,
             ANSWER,
@@ -233,9 +228,7 @@ class Composer:
 
     def _guides(self, lang: str) -> str:
         """'41 инструкция' / '41 guides': how many service cards there are."""
-        return count_of(
-            len(self.kb.services()), lang, ("инструкция", "инструкции", "инструкций"), GUIDES
-        )
+        return tn(lang, "guides", len(self.kb.services()))
 
     def services_menu(self, query: str, lang: str) -> Answer:
         """Every category with how many cards it has; each offered as a button."""
@@ -307,7 +300,7 @@ class Composer:
             query,
             NONE,
             lang,
-            body=t(lang, "other_rating").format(years=years),
+            body=t(lang, "other_rating", years=years),
             score=round(min(score, 1.0), 3),
         )
 
@@ -332,9 +325,7 @@ class Composer:
                 "• " + t(lang, "topic_shares"),
                 "• " + t(lang, "topic_monitoring"),
                 "• "
-                + t(lang, "topic_services").format(
-                    services=self._guides(lang), categories=categories
-                ),
+                + t(lang, "topic_services", services=self._guides(lang), categories=categories),
                 "",
                 t(lang, "none_help"),
             ]

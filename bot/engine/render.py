@@ -13,18 +13,16 @@ UNDATED = "undated"
 
 def citation(s: SourceRef, lang: str) -> str:
     """Ready to paste into a story: publisher, title, the date described, publication, link."""
-    if s.date == UNDATED:
-        date = "undated" if lang == "en" else "дата не указана"
-    else:
-        date = f"data for {s.date}" if lang == "en" else f"данные за {s.date}"
-    if lang == "en":
-        line = f"{s.publisher}, \u201c{s.title}\u201d; {date}"
-        if s.published:
-            line += f"; published {s.published}"
-    else:
-        line = f"{s.publisher}, «{s.title}»; {date}"
-        if s.published:
-            line += f"; опубликовано {s.published}"
+    undated = s.date == UNDATED
+    date = t(lang, "citation_undated") if undated else t(lang, "citation_date", date=s.date)
+    line = t(
+        lang,
+        "citation_published" if s.published else "citation",
+        publisher=s.publisher,
+        title=s.title,
+        date=date,
+        published=s.published,
+    )
     return f"{line}; {s.url}" if s.url else line
 
 

@@ -16,7 +16,7 @@ from bot.storage.inbox import InboxTable
 from bot.storage.operators import OperatorThreads
 from bot.storage.phrasings import Phrasings
 from bot.storage.questions import Question, Questions, Stats
-from bot.storage.users import Users, language_for
+from bot.storage.users import Users
 
 __all__ = [
     "Broadcast",
@@ -26,7 +26,6 @@ __all__ = [
     "Stats",
     "Storage",
     "keep_from_others",
-    "language_for",
     "make_private",
 ]
 

@@ -5,17 +5,12 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 
+from bot.i18n import language_for
 from bot.peer import Peer
 from bot.storage.database import Database, now
 
 TOUCH_EVERY = 600.0  # seconds: a user's last_seen is kept to this precision...
 KNOWN_USERS = 10_000  # ...for this many recent users, so most messages write nothing for it
-
-
-def language_for(language_code: str | None) -> str:
-    """A messenger's language tag (Telegram's language_code, MAX's BCP 47 user_locale) to the
-    bot's language: English for 'en…', else Russian."""
-    return "en" if (language_code or "").lower().startswith("en") else "ru"
 
 
 class Users:

@@ -62,7 +62,7 @@ async def test_unanswered_grouped_and_attached_as_a_new_phrasing(
     await bot.push_text(ADMIN, "/unanswered")
     (listing,) = await bot.wait_sent(ADMIN["id"])
     lines = listing.result["text"].splitlines()
-    assert lines[1].startswith("1. «где оформить европротокол") and "— 4 раз" in lines[1]
+    assert lines[1].startswith("1. «где оформить европротокол") and "— 4 раза" in lines[1]
     assert lines[2].startswith("2. «как приготовить борщ»")
     await bot.push_callback(ADMIN, listing.result, buttons(listing.result)[0]["callback_data"])
     likely = (await bot.wait_sent(ADMIN["id"], 2))[1].result

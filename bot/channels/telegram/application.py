@@ -30,10 +30,10 @@ INBOX_KEPT = dt.timedelta(days=2)  # handled update ids, to skip a redelivery
 PURGE_AT = dt.time(3, 30, tzinfo=dt.UTC)  # the daily purge, at a quiet hour
 
 # The composition root's part: the services, ready, once the Telegram side has started.
-ServicesFactory = Callable[[Application, DurableUpdateQueue], Awaitable[Services]]  # type: ignore[type-arg]
+ServicesFactory = Callable[[Application, DurableUpdateQueue], Awaitable[Services]]
 
 
-class SmolApplication(Application):  # type: ignore[type-arg]
+class SmolApplication(Application):
     """PTB's Application, whose stop leaves the updates not yet begun for the next start."""
 
     async def stop(self) -> None:
@@ -58,13 +58,13 @@ def build_telegram(
     stop_services: Callable[[], Awaitable[None]],
     close_services: Callable[[], Awaitable[None]],
     rate_limited: bool = True,
-) -> Application:  # type: ignore[type-arg]
+) -> Application:
     """The Telegram bot. `start_services` runs in post_init (storage open, engine loaded);
     `stop_services` before the HTTP client closes; `close_services` at the very end, also
     after a failed start."""
     inbox = DurableUpdateQueue()
 
-    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+    async def post_init(app: Application) -> None:
         services = await start_services(app, inbox)
         outlet = TelegramOutlet(app.bot, inbox)
         services.outlets[TELEGRAM] = outlet
@@ -83,12 +83,13 @@ def build_telegram(
             app.job_queue.run_daily(purge_old_records, time=PURGE_AT)
         await set_up_menus(app.bot, settings.admin_ids)
 
-    async def post_stop(app: Application) -> None:  # type: ignore[type-arg]
+    async def post_stop(app: Application) -> None:
         await stop_services()
 
-    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    async def post_shutdown(app: Application) -> None:
         """Also after a start that failed or was stopped halfway: aiosqlite's thread would keep
         the process alive, and systemd would never restart it."""
+        await stop_services()  # a start that failed after the worker began: no task left behind
         await inbox.close()
         await close_services()
 

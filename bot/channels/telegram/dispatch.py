@@ -15,7 +15,7 @@ from bot.channels.telegram.error_reports import ErrorReports
 from bot.channels.telegram.events import to_event
 from bot.engine.render import escape, render_html, split_message
 from bot.facts import fact_html
-from bot.i18n import t
+from bot.i18n import DEFAULT_LANGUAGE, t
 from bot.peer import TELEGRAM, Peer
 from handlers.facts import find_facts
 from handlers.routes import route
@@ -73,7 +73,7 @@ async def on_error(update: object, context: SmolContext) -> None:
         await reports.report(context.error, update if isinstance(update, Update) else None)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    lang = "ru"
+    lang = DEFAULT_LANGUAGE
     user = update.effective_user
     try:
         if user is not None and context.bot_data.ready:
@@ -86,7 +86,7 @@ async def on_error(update: object, context: SmolContext) -> None:
         log.warning("could not tell chat %s about the error", update.effective_chat.id)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_handler(InlineQueryHandler(inline_query))
     app.add_handler(TypeHandler(Update, on_update))
     app.add_error_handler(on_error)

@@ -13,6 +13,7 @@ from telegram import Bot, Update
 from telegram.error import TelegramError
 
 from bot.engine.render import escape
+from bot.i18n import DEFAULT_LANGUAGE, t
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,8 @@ class ErrorReports:
 
     def text(self, error: BaseException, where: str, update: Update | None) -> str:
         detail = self._redact(f"{type(error).__name__}: {error}")[:DETAIL_SHOWN]
-        lines = ["⚠️ <b>Ошибка в боте</b>", f"<code>{escape(detail)}</code>", escape(where)]
+        title = escape(t(DEFAULT_LANGUAGE, "error_report_title"))
+        lines = [f"⚠️ <b>{title}</b>", f"<code>{escape(detail)}</code>", escape(where)]
         if update is not None:
             lines.append(f"update {update.update_id}")
             message = update.effective_message
@@ -50,7 +52,7 @@ class ErrorReports:
             if written:
                 shown = self._redact(written)[:USER_TEXT_SHOWN]
                 more = "…" if len(written) > USER_TEXT_SHOWN else ""
-                lines.append(f"Текст: «{escape(shown)}{more}»")
+                lines.append(escape(t(DEFAULT_LANGUAGE, "error_report_text", text=shown + more)))
         return "\n".join(lines)
 
     def _redact(self, text: str) -> str:

@@ -10,7 +10,7 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScope
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
-from bot.i18n import t
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +27,11 @@ RESIDENT_COMMANDS = (
     "help",
 )
 ADMIN_COMMANDS = ("stats", "unanswered", "broadcast", "broadcast_status", "broadcast_cancel")
-# Each menu is set per language, and once without one (Russian) for every other language.
-LANGUAGES: tuple[tuple[str | None, str], ...] = ((None, "ru"), ("ru", "ru"), ("en", "en"))
+# Each menu is set per language, and once without one for users of every other language.
+MENU_LANGUAGES: tuple[tuple[str | None, str], ...] = (
+    (None, DEFAULT_LANGUAGE),
+    *((lang, lang) for lang in LANGUAGES),
+)
 
 
 def commands(names: tuple[str, ...], lang: str) -> list[BotCommand]:
@@ -36,7 +39,7 @@ def commands(names: tuple[str, ...], lang: str) -> list[BotCommand]:
 
 
 async def set_up_menus(bot: ExtBot[None], admin_ids: Collection[int]) -> None:
-    for code, lang in LANGUAGES:
+    for code, lang in MENU_LANGUAGES:
         await bot.set_my_commands(
             commands(RESIDENT_COMMANDS, lang),
             scope=BotCommandScopeAllPrivateChats(),
@@ -46,7 +49,7 @@ async def set_up_menus(bot: ExtBot[None], admin_ids: Collection[int]) -> None:
         await bot.set_my_short_description(t(lang, "bot_short_description"), language_code=code)
     for admin in sorted(admin_ids):  # an administrator's private chat has their id
         try:
-            for code, lang in LANGUAGES:
+            for code, lang in MENU_LANGUAGES:
                 await bot.set_my_commands(
                     commands(RESIDENT_COMMANDS + ADMIN_COMMANDS, lang),
                     scope=BotCommandScopeChat(admin),
