@@ -20,10 +20,10 @@ from pathlib import Path
 
 from telegram import Bot
 from telegram.constants import ParseMode
+from telegram.request import HTTPXRequest
 
 from bot.broadcast import BroadcastWorker
 from bot.storage import Storage
-from bot.telegram_request import AiohttpRequest
 
 TOKEN = "123456789:AAAbbbCCCdddEEEfffGGGhhhIIIjjjKKKlll"
 
@@ -61,7 +61,7 @@ async def run(subscribers: int, rate: float) -> dict[str, float]:
             fill(database, subscribers)
             # First and last send and a count: a list of 100,000 times would itself be memory.
             first_send, last_send, sends = 0.0, 0.0, 0
-            bot = Bot(TOKEN, base_url=url, request=AiohttpRequest(connection_pool_size=64))
+            bot = Bot(TOKEN, base_url=url, request=HTTPXRequest(connection_pool_size=64))
             async with bot, Storage(database) as storage:
 
                 async def send(chat_id: int, text: str) -> object:

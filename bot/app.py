@@ -20,6 +20,7 @@ from telegram.ext import (
     Defaults,
     ExtBot,
 )
+from telegram.request import HTTPXRequest
 
 from bot.broadcast import BroadcastWorker
 from bot.charts import Charts
@@ -31,7 +32,6 @@ from bot.inbox import DurableUpdateQueue, UpdatesRequest
 from bot.rate_limit import PerChatRateLimiter
 from bot.runtime import load_engine
 from bot.storage import Storage
-from bot.telegram_request import AiohttpRequest
 from bot.updates import PerChatOrder
 
 # (command, Russian description, English description); registered with setMyCommands.
@@ -169,7 +169,7 @@ def build_application(
         .context_types(ContextTypes(bot_data=BotData))
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(PerChatOrder(inbox))
-        .request(AiohttpRequest(connection_pool_size=256))  # PTB's default pool size
+        .request(HTTPXRequest(connection_pool_size=256))  # PTB's default pool size
         .get_updates_request(UpdatesRequest(inbox))
         .post_init(post_init)
         .post_stop(post_stop)
