@@ -169,8 +169,8 @@ def build_application(
         .context_types(ContextTypes(bot_data=BotData))
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(PerChatOrder(inbox))
-        .request(HTTPXRequest(connection_pool_size=256))  # PTB's default pool size
-        .get_updates_request(UpdatesRequest(inbox))
+        .request(HTTPXRequest(connection_pool_size=256, proxy=settings.telegram_proxy_url))
+        .get_updates_request(UpdatesRequest(inbox, proxy=settings.telegram_proxy_url))
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

@@ -155,10 +155,11 @@ class UpdatesRequest(HTTPXRequest):
     """The getUpdates transport: the inbox stores the last batch before each call, which tells
     Telegram that batch arrived, and keeps the JSON of the updates each call brings.
 
-    One connection, as PTB gives getUpdates by default."""
+    One connection, as PTB gives getUpdates by default; `proxy` as for HTTPXRequest (None:
+    httpx follows the environment's HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY)."""
 
-    def __init__(self, inbox: DurableUpdateQueue) -> None:
-        super().__init__(connection_pool_size=1)
+    def __init__(self, inbox: DurableUpdateQueue, proxy: str | None = None) -> None:
+        super().__init__(connection_pool_size=1, proxy=proxy)
         self._inbox = inbox
 
     async def do_request(
