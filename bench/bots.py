@@ -2,8 +2,6 @@
 
 `python -m bench.bots echo URL`: a bare python-telegram-bot echo bot, the floor every PTB bot
 stands on (default Application, one MessageHandler, reply_text).
-`python -m bench.bots echo-aiohttp URL`: the same echo bot on smolbot's HTTP transport
-(bot/telegram_request.py), so what smolbot's logic costs is seen apart from the transport.
 `python -m bench.bots smolbot URL DATABASE KB`: smolbot's own Application, as `smolbot run` builds
 it, but without Telegram's 30-messages-a-second limiter, so what is measured is the bot's logic.
 (`smolbot run` itself, limiter included, is measured as it is.)
@@ -25,13 +23,8 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.message.reply_text(update.message.text)
 
 
-def run_echo(url: str, smolbot_transport: bool = False) -> None:
-    builder = ApplicationBuilder().token(TOKEN).base_url(url)
-    if smolbot_transport:
-        from bot.telegram_request import AiohttpRequest
-
-        builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest())
-    app = builder.build()
+def run_echo(url: str) -> None:
+    app = ApplicationBuilder().token(TOKEN).base_url(url).build()
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
     app.run_polling(allowed_updates=Update.ALL_TYPES)
 
@@ -55,7 +48,7 @@ def run_smolbot(url: str, database: Path, kb_path: Path) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] in ("echo", "echo-aiohttp"):
-        run_echo(sys.argv[2], smolbot_transport=sys.argv[1] == "echo-aiohttp")
+    if sys.argv[1] == "echo":
+        run_echo(sys.argv[2])
     else:
         run_smolbot(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))

@@ -1,8 +1,8 @@
 """Broadcast throughput and memory: `python -m bench.broadcast SUBSCRIBERS RATE`.
 
 The fake Bot API runs in its own process; this process runs the real BroadcastWorker with a
-real python-telegram-bot Bot over HTTP (smolbot's transport), on a fresh SQLite database of
-SUBSCRIBERS subscribers.
+real python-telegram-bot Bot over HTTP, through Telegram's outlet as the bot sends, on a fresh
+SQLite database of SUBSCRIBERS subscribers.
 Prints one JSON line: achieved rate, configured rate, wall time, peak RSS.
 """
 
@@ -19,13 +19,15 @@ import time
 from functools import partial
 from pathlib import Path
 
-from telegram import Bot
 from telegram.constants import ParseMode
+from telegram.ext import Defaults, ExtBot
+from telegram.request import HTTPXRequest
 
 from bot.broadcast import BroadcastWorker
+from bot.channels.telegram.outlet import TelegramOutlet
+from bot.conversation import Outcome
 from bot.peer import TELEGRAM, Peer
 from bot.storage import Storage
-from bot.telegram_request import AiohttpRequest
 
 tg = partial(Peer, TELEGRAM)  # a Telegram user by id
 
@@ -45,8 +47,8 @@ def fill(database: Path, subscribers: int) -> None:
     """Subscribers written straight into the schema Storage created."""
     with sqlite3.connect(database) as db:
         db.executemany(
-            "INSERT INTO users (id, language, subscribed, first_seen, last_seen)"
-            " VALUES (?, 'ru', 1, '', '')",
+            "INSERT INTO users (channel, id, language, subscribed, first_seen, last_seen)"
+            " VALUES ('telegram', ?, 'ru', 1, '', '')",
             ((i,) for i in range(1, subscribers + 1)),
         )
 
@@ -65,20 +67,23 @@ async def run(subscribers: int, rate: float) -> dict[str, float]:
             fill(database, subscribers)
             # First and last send and a count: a list of 100,000 times would itself be memory.
             first_send, last_send, sends = 0.0, 0.0, 0
-            bot = Bot(TOKEN, base_url=url, request=AiohttpRequest(connection_pool_size=64))
+            defaults = Defaults(parse_mode=ParseMode.HTML)
+            request = HTTPXRequest(connection_pool_size=64)
+            bot = ExtBot(TOKEN, base_url=url, request=request, defaults=defaults)
             async with bot, Storage(database) as storage:
 
-                async def send(chat_id: int, text: str) -> object:
-                    nonlocal first_send, last_send, sends
-                    result = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-                    last_send = time.monotonic()
-                    first_send = first_send or last_send
-                    sends += 1
-                    return result
+                class CountingOutlet(TelegramOutlet):
+                    async def deliver(self, chat_id: int, html: str) -> Outcome:
+                        nonlocal first_send, last_send, sends
+                        outcome = await super().deliver(chat_id, html)
+                        last_send = time.monotonic()
+                        first_send = first_send or last_send
+                        sends += 1
+                        return outcome
 
                 broadcast_id = await storage.broadcasts.create(tg(1), 1, "<b>Новость</b> для всех")
                 await storage.broadcasts.start(broadcast_id)
-                worker = BroadcastWorker(storage, send, rate)
+                worker = BroadcastWorker(storage, {TELEGRAM: CountingOutlet(bot)}, rate)
                 started = time.monotonic()
                 worker.start()
                 while (await storage.broadcasts.get(broadcast_id)).status == "sending":  # type: ignore[union-attr]

@@ -2,10 +2,10 @@
 
 The fake Bot API runs in this process and plays many users at once: it queues a burst of
 questions from different users and times the replies. Each bot runs in a process of its own:
-a bare python-telegram-bot echo bot (the floor), the same echo bot on smolbot's HTTP
-transport (the floor on the same transport), smolbot's Application without Telegram's rate
-limiter (what our logic costs), and `smolbot run` itself (limiter included: at most 30 replies
-a second, as Telegram allows). Two conditions: the fake answering at once (the bots' own CPU is
+a bare python-telegram-bot echo bot (the floor, on the HTTP transport smolbot uses too, PTB's
+HTTPXRequest), smolbot's Application without Telegram's rate limiter (what our logic costs),
+and `smolbot run` itself (limiter included: at most 30 replies a second, as Telegram
+allows). Two conditions: the fake answering at once (the bots' own CPU is
 the limit), and the fake taking TELEGRAM_LIKE_DELAY to accept each reply, as Telegram's servers
 do from afar (waiting is the limit). Also measured: the bot process's CPU time per reply, one
 question at a time (latency), the time from exec until it polls for updates (start-up), and
@@ -226,7 +226,6 @@ async def run() -> dict[str, Any]:
             deployed["rss_at_start_mib"] = [r for _, r in starts[1:]]
             for name, command in (
                 ("echo", [sys.executable, "-m", "bench.bots", "echo", url]),
-                ("echo_aiohttp", [sys.executable, "-m", "bench.bots", "echo-aiohttp", url]),
                 (
                     "smolbot_unlimited",
                     [

@@ -263,12 +263,10 @@ def startup_section(results: dict[str, Any]) -> list[str]:
 def e2e_section(e2e: dict[str, Any]) -> list[str]:
     bots = (
         ("echo", "bare python-telegram-bot echo bot (defaults: one update at a time)"),
-        ("echo_aiohttp", "the same echo bot on smolbot's transport (aiohttp, JSON)"),
         ("smolbot_unlimited", "smolbot, Telegram's rate limiter off"),
         ("smolbot_run", "`smolbot run` as deployed (limiter: 30 messages/s)"),
     )
     echo = statistics.median(e2e["echo"]["instant"]["replies_per_second"])
-    echo_same = statistics.median(e2e["echo_aiohttp"]["instant"]["replies_per_second"])
     ours = statistics.median(e2e["smolbot_unlimited"]["instant"]["replies_per_second"])
     echo_slow = statistics.median(e2e["echo"]["telegram_like"]["replies_per_second"])
     ours_slow = statistics.median(e2e["smolbot_unlimited"]["telegram_like"]["replies_per_second"])
@@ -307,18 +305,15 @@ def e2e_section(e2e: dict[str, Any]) -> list[str]:
     lines += [
         "",
         f"Against the echo bot: instant, smolbot answers {ours / echo:.0%} of the bare echo "
-        f"bot's rate (target: at least half), and {ours / echo_same:.0%} of the same echo bot "
-        "on smolbot's own transport, which is the share its logic leaves; Telegram-like, "
-        f"{ours_slow / echo_slow:.1f} times the bare echo bot. The instant condition is all "
-        "CPU: the echo bot's reply is the question's few words; smolbot's is an HTML card of "
-        "about a kilobyte with a keyboard, which Telegram (here the fake) sends back whole to be "
-        "parsed into objects, plus the question matched and logged. smolbot sends its calls "
-        "over aiohttp as JSON (bot/telegram_request.py), not over PTB's httpx as url-encoded "
-        "forms: that is all the two echo bots differ by. The Telegram-like condition is what a "
-        "deployed bot meets: the echo bot waits for each reply before the next update, smolbot "
-        "answers different chats concurrently (bot/updates.py). As deployed, Telegram's own "
-        "limit of 30 messages a second is the ceiling. Where the CPU goes and what was made "
-        "faster: docs/PROFILING.md.",
+        "bot's rate (target: at least half), both on PTB's own transport (httpx), which is the "
+        f"share its logic leaves; Telegram-like, {ours_slow / echo_slow:.1f} times the bare "
+        "echo bot. The instant condition is all CPU: the echo bot's reply is the question's few "
+        "words; smolbot's is an HTML card of about a kilobyte with a keyboard, which Telegram "
+        "(here the fake) sends back whole to be parsed into objects, plus the question matched "
+        "and logged. The Telegram-like condition is what a deployed bot meets: the echo bot "
+        "waits for each reply before the next update, smolbot answers different chats "
+        "concurrently (bot/updates.py). As deployed, Telegram's own limit of 30 messages a "
+        "second is the ceiling. Where the CPU goes and what was made faster: docs/PROFILING.md.",
         "",
     ]
     return lines

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # The knowledge base's YAML files and the lexicon (KB_DATA_DIR).
@@ -20,6 +21,9 @@ _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Telegram allows about 30 messages a second to different users; stay just under it.
 DEFAULT_BROADCAST_RATE = 25.0
+# What httpx can go through (socks5 with the httpx[socks] extra; socks5h resolves names on
+# the proxy, as socks5 does in httpx anyway).
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 
 
 class ConfigError(Exception):
@@ -53,6 +57,9 @@ class Secret:
 class Settings:
     telegram_bot_token: Secret | None = None
     telegram_api_base_url: str = DEFAULT_API_BASE_URL
+    # The proxy for Bot API calls; its URL may carry a password. Unset, httpx follows
+    # HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY from the environment.
+    telegram_proxy: Secret | None = None
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     database_path: Path = PROJECT_ROOT / "var" / "bot.sqlite3"
     log_level: str = "INFO"
@@ -74,6 +81,10 @@ class Settings:
                 "(see .env.example) or the environment"
             )
         return self.telegram_bot_token
+
+    @property
+    def telegram_proxy_url(self) -> str | None:
+        return None if self.telegram_proxy is None else self.telegram_proxy.get()
 
     @property
     def log_level_number(self) -> int:
@@ -108,6 +119,23 @@ def _path(raw: str) -> Path:
     return path if path.is_absolute() else Path.cwd() / path
 
 
+def _proxy(raw: str) -> Secret:
+    """TELEGRAM_PROXY: scheme://[user:password@]host:port; an error never repeats a password."""
+    try:
+        url = urlsplit(raw)
+        scheme, host, port = url.scheme.lower(), url.hostname, url.port
+    except ValueError:  # a port that is not a number, an unclosed [IPv6 address
+        scheme, host, port = "", None, None
+    # http(s) has default ports; a socks proxy's port must be given.
+    if scheme not in PROXY_SCHEMES or not host or (port is None and scheme.startswith("socks")):
+        shown = re.sub(r"//[^/@]*@", "//***@", raw)
+        raise ConfigError(
+            "TELEGRAM_PROXY must be a proxy URL, scheme://[user:password@]host:port with the "
+            f"scheme {', '.join(PROXY_SCHEMES)}, e.g. socks5://127.0.0.1:1080; got {shown!r}"
+        )
+    return Secret(raw)
+
+
 def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
     """Settings from `env` (default os.environ) over `env_file` (default ./.env)."""
     merged = read_env_file(env_file if env_file is not None else Path.cwd() / ".env")
@@ -128,6 +156,7 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
             "TELEGRAM_API_BASE_URL must be an http(s) URL, e.g. http://127.0.0.1:8081/bot, "
             f"got {base_url!r}"
         )
+    proxy = get("TELEGRAM_PROXY")
     admin_ids: list[int] = []
     for part in (get("ADMIN_IDS") or "").split(","):
         part = part.strip()
@@ -178,6 +207,7 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
     return Settings(
         telegram_bot_token=Secret(token) if token else None,
         telegram_api_base_url=base_url,
+        telegram_proxy=_proxy(proxy) if proxy is not None else None,
         admin_ids=frozenset(admin_ids),
         database_path=_path(get("DATABASE_PATH") or str(defaults.database_path)),
         log_level=level,

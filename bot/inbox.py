@@ -22,10 +22,9 @@ import logging
 from typing import Any
 
 from telegram import Bot, Update
-from telegram.request import BaseRequest, RequestData
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.storage import Storage
-from bot.telegram_request import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -152,12 +151,15 @@ class DurableUpdateQueue(asyncio.Queue[object]):
             log.exception("%s updates could not be marked handled", len(done))
 
 
-class UpdatesRequest(AiohttpRequest):
+class UpdatesRequest(HTTPXRequest):
     """The getUpdates transport: the inbox stores the last batch before each call, which tells
-    Telegram that batch arrived, and keeps the JSON of the updates each call brings."""
+    Telegram that batch arrived, and keeps the JSON of the updates each call brings.
 
-    def __init__(self, inbox: DurableUpdateQueue) -> None:
-        super().__init__()
+    One connection, as PTB gives getUpdates by default; `proxy` as for HTTPXRequest (None:
+    httpx follows the environment's HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY)."""
+
+    def __init__(self, inbox: DurableUpdateQueue, proxy: str | None = None) -> None:
+        super().__init__(connection_pool_size=1, proxy=proxy)
         self._inbox = inbox
 
     async def do_request(

@@ -16,6 +16,15 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
 
+@pytest.fixture(autouse=True)
+def no_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bot's httpx follows HTTP_PROXY, HTTPS_PROXY and ALL_PROXY; the tests' servers are
+    local, and a developer's or CI's proxy must not carry them (proxy tests set their own)."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     return load_dir(DATA)

@@ -34,6 +34,10 @@ def test_token_never_shows_in_repr() -> None:
         ({"ADMIN_IDS": "1,abc"}, "ADMIN_IDS must be comma-separated numeric user ids"),
         ({"TELEGRAM_API_BASE_URL": "ftp://x"}, "TELEGRAM_API_BASE_URL must be an http(s) URL"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
+        ({"TELEGRAM_PROXY": "socks4://127.0.0.1:1080"}, "TELEGRAM_PROXY must be a proxy URL"),
+        ({"TELEGRAM_PROXY": "socks5://127.0.0.1"}, "TELEGRAM_PROXY must be a proxy URL"),
+        ({"TELEGRAM_PROXY": "127.0.0.1:1080"}, "TELEGRAM_PROXY must be a proxy URL"),
+        ({"TELEGRAM_PROXY": "http://proxy:port"}, "TELEGRAM_PROXY must be a proxy URL"),
     ],
 )
 def test_malformed_settings_are_named(env: dict[str, str], message: str) -> None:
@@ -52,3 +56,15 @@ def test_malformed_env_file_line(tmp_path: Path) -> None:
     env_file.write_text("GOOD=1\nthis is not a setting\n")
     with pytest.raises(ConfigError, match=r"\.env:2: expected KEY=VALUE"):
         load_settings({}, env_file)
+
+
+def test_telegram_proxy_may_carry_a_password_that_never_shows() -> None:
+    url = "socks5h://smol:Pa55word@proxy.example:1080"
+    settings = load_settings({"TELEGRAM_PROXY": url}, Path("/nonexistent"))
+    assert settings.telegram_proxy_url == url and "Pa55word" not in repr(settings)
+    assert load_settings({}, Path("/nonexistent")).telegram_proxy_url is None
+    for fine in ("http://10.0.0.1:3128", "https://proxy.example", "socks5://[::1]:1080"):
+        assert load_settings({"TELEGRAM_PROXY": fine}, Path("/nonexistent")).telegram_proxy_url
+    with pytest.raises(ConfigError) as refused:
+        load_settings({"TELEGRAM_PROXY": "ftp://smol:Pa55word@proxy:21"}, Path("/nonexistent"))
+    assert "Pa55word" not in str(refused.value) and "ftp://***@proxy:21" in str(refused.value)

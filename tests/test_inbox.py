@@ -7,10 +7,12 @@ from pathlib import Path
 
 from telegram import Bot, Update
 
-from bot.inbox import DurableUpdateQueue
+from bot.inbox import DurableUpdateQueue, UpdatesRequest
 from bot.storage import Storage
+from tests.fake_bot_api import FakeBotApi
 
-BOT = Bot("123456789:AAAbbbCCCdddEEEfffGGGhhhIIIjjjKKKlll")
+TOKEN = "123456789:AAAbbbCCCdddEEEfffGGGhhhIIIjjjKKKlll"
+BOT = Bot(TOKEN)
 USER = {"id": 5, "is_bot": False, "first_name": "Иван"}
 
 
@@ -65,3 +67,23 @@ async def test_the_json_telegram_sent_is_what_is_stored(tmp_path: Path) -> None:
         await inbox.put(message(7, "загс"))
         await inbox.flush()
         assert await storage.inbox.pending() == [(7, json.dumps(sent, ensure_ascii=False))]
+
+
+async def test_each_get_updates_call_stores_the_batch_before_it(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    """The next getUpdates tells Telegram the last batch arrived: it must be stored first."""
+    async with Storage(tmp_path / "bot.sqlite3") as storage:
+        inbox = DurableUpdateQueue()
+        inbox.attach(storage)
+        await api.push_text(FakeBotApi.user(5), "загс")
+        url = f"{api.url}{TOKEN}/getUpdates"
+        async with UpdatesRequest(inbox) as request:
+            status, payload = await request.do_request(url, "POST")
+            (sent,) = json.loads(payload)["result"]
+            await inbox.put(Update.de_json(sent, BOT))  # what PTB's Updater does with it
+            assert status == 200 and await storage.inbox.pending() == []
+            await request.do_request(url, "POST")
+        stored = json.dumps(sent, ensure_ascii=False)  # the JSON as it came
+        assert await storage.inbox.pending() == [(sent["update_id"], stored)]
+        assert inbox.qsize() == 1

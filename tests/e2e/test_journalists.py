@@ -102,9 +102,10 @@ async def test_rank_sends_two_png_charts_with_the_figures_in_the_captions(bot: F
     assert "Брянская область — 2019: 44-е место" in photos[1].result["caption"]
     text = bot.sent(JOURNALIST["id"])[-1].result["text"]
     assert "По годам" in text  # and the answer itself, with its sources and votes
-    # Files go as multipart forms; everything else as JSON (bot/telegram_request.py).
+    # Files go as multipart forms; everything else as url-encoded forms (PTB's HTTPXRequest).
     assert {c.content_type for c in photos} == {"multipart/form-data"}
-    assert {c.content_type for c in bot.sent(JOURNALIST["id"])} == {"application/json"}
+    sent_types = {c.content_type for c in bot.sent(JOURNALIST["id"])}
+    assert sent_types == {"application/x-www-form-urlencoded"}
     await bot.push_text(JOURNALIST, "/rank 2019")
     await bot.wait_sent(JOURNALIST["id"], 2)
     assert sum(c.method == "sendPhoto" for c in bot.calls) == 2  # a lookup gets no charts

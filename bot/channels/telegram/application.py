@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import HTTPXRequest
 
 from bot.channels.telegram import dispatch
 from bot.channels.telegram.context import BotData, SmolContext
@@ -21,7 +22,6 @@ from bot.inbox import DurableUpdateQueue, UpdatesRequest
 from bot.peer import TELEGRAM
 from bot.rate_limit import PerChatRateLimiter
 from bot.services import Services
-from bot.telegram_request import AiohttpRequest
 from bot.updates import PerChatOrder
 
 log = logging.getLogger(__name__)
@@ -73,8 +73,8 @@ def build_telegram(
         app.bot_data.attach(services, outlet)
         errors_chat = settings.errors_chat_id
         if errors_chat is not None:
-            token = settings.require_token().get()
-            app.bot_data.error_reports = ErrorReports(app.bot, errors_chat, token)
+            secrets = [settings.require_token().get(), settings.telegram_proxy_url or ""]
+            app.bot_data.error_reports = ErrorReports(app.bot, errors_chat, secrets)
         if services.worker is not None:
             services.worker.start()  # resumes a broadcast a restart interrupted
         await inbox.replay(app.bot)  # handled once the application starts
@@ -109,8 +109,8 @@ def build_telegram(
             )
         )
         .concurrent_updates(PerChatOrder(inbox))
-        .request(AiohttpRequest(connection_pool_size=256))  # PTB's default pool size
-        .get_updates_request(UpdatesRequest(inbox))
+        .request(HTTPXRequest(connection_pool_size=256, proxy=settings.telegram_proxy_url))
+        .get_updates_request(UpdatesRequest(inbox, proxy=settings.telegram_proxy_url))
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

@@ -23,10 +23,10 @@ DETAIL_SHOWN = 300
 
 
 class ErrorReports:
-    def __init__(self, bot: Bot, chat_id: int, token: str) -> None:
+    def __init__(self, bot: Bot, chat_id: int, secrets: list[str]) -> None:
         self.bot = bot
         self.chat_id = chat_id
-        self._token = token
+        self._secrets = [s for s in secrets if s]  # the token, a proxy URL with its password
         self._last_sent: dict[tuple[str, str], float] = {}
 
     async def report(self, error: BaseException, update: Update | None) -> None:
@@ -56,7 +56,9 @@ class ErrorReports:
         return "\n".join(lines)
 
     def _redact(self, text: str) -> str:
-        return text.replace(self._token, "<token>") if self._token else text
+        for secret in self._secrets:
+            text = text.replace(secret, "<secret>")
+        return text
 
 
 def _where(error: BaseException) -> str:
