@@ -144,3 +144,33 @@ async def test_check_writable_fails_when_writes_are_refused(tmp_path: Path) -> N
         await storage.database.db.execute("PRAGMA query_only = ON")  # as a read-only file would
         with pytest.raises(sqlite3.OperationalError):
             await storage.check_writable()
+
+
+async def test_version_4_rows_become_telegrams_when_users_get_a_channel(tmp_path: Path) -> None:
+    """Migration 5 rebuilds users and deliveries keyed by channel; nothing is lost."""
+    database = tmp_path / "bot.sqlite3"
+    with sqlite3.connect(database) as db:
+        for migration in MIGRATIONS[:4]:
+            for statement in migration:
+                db.execute(statement)
+        db.execute("PRAGMA user_version = 4")
+        db.execute(
+            "INSERT INTO users (id, language, language_chosen, subscribed, first_seen, last_seen)"
+            " VALUES (7, 'en', 1, 1, 'then', 'then')"
+        )
+        db.execute(
+            "INSERT INTO broadcasts (id, created_at, admin_id, admin_chat_id, text, status)"
+            " VALUES (1, 'then', 900, 900, 'news', 'sending')"
+        )
+        db.execute("INSERT INTO deliveries (broadcast_id, user_id, status) VALUES (1, 7, 'sent')")
+        db.execute("INSERT INTO operator_threads VALUES (55, NULL, 7, 'then')")
+    async with Storage(database) as storage:
+        assert await storage.users.language(tg(7)) == "en"
+        assert await storage.users.is_subscribed(tg(7))
+        assert not await storage.users.is_subscribed(Peer("max", 7))
+        assert (await storage.broadcasts.counts(1))["sent"] == 1
+        broadcast = await storage.broadcasts.get(1)
+        assert broadcast is not None and broadcast.admin == tg(900)
+        assert await storage.operators.resident_chat(55) == tg(7)
+        await storage.users.set_subscribed(Peer("max", 7), True)  # the same id, another person
+        assert await storage.users.subscriber_count() == 2
