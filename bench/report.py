@@ -312,8 +312,9 @@ def e2e_section(e2e: dict[str, Any]) -> list[str]:
         "(here the fake) sends back whole to be parsed into objects, plus the question matched "
         "and logged. The Telegram-like condition is what a deployed bot meets: the echo bot "
         "waits for each reply before the next update, smolbot answers different chats "
-        "concurrently (bot/updates.py). As deployed, Telegram's own limit of 30 messages a "
-        "second is the ceiling. Where the CPU goes and what was made faster: docs/PROFILING.md.",
+        "concurrently (bot/channels/telegram/updates.py). As deployed, Telegram's own limit "
+        "of 30 messages a second is the ceiling. Where the CPU goes and what was made faster: "
+        "docs/PROFILING.md.",
         "",
     ]
     return lines

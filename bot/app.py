@@ -9,11 +9,11 @@ from telegram.ext import Application
 
 from bot.broadcast import BroadcastWorker
 from bot.channels.telegram.application import build_telegram
+from bot.channels.telegram.inbox import DurableUpdateQueue
 from bot.charts import Charts
 from bot.config import Settings
 from bot.engine.answer import Engine
 from bot.facts import build_facts
-from bot.inbox import DurableUpdateQueue
 from bot.runtime import load_engine
 from bot.services import Services
 from bot.storage import Storage

@@ -236,7 +236,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     try:
         asyncio.run(check_token())
         if settings.webhook_url:
-            from bot.webhook import run_webhook
+            from bot.channels.telegram.webhook import run_webhook
 
             asyncio.run(run_webhook(app, settings))
         else:

@@ -115,7 +115,7 @@ def topic_groups(kb: KnowledgeBase, lang: str) -> list[tuple[str, str, list[Entr
 async def choose_entry(turn: Turn) -> None:
     """Which entry to attach a question to: the likeliest first; "ul:" the groups of topics;
     "ug:" one group's topics."""
-    kind, raw_id, *group = (turn.event.payload or "").split(":")
+    kind, raw_id, *group = turn.parts
     question_id = int(raw_id)
     found = await turn.services.storage.questions.get(question_id)
     await turn.toast()
@@ -144,7 +144,7 @@ async def choose_entry(turn: Turn) -> None:
 
 
 async def attach(turn: Turn) -> None:
-    _, raw_id, entry_id = (turn.event.payload or "").split(":")
+    raw_id, entry_id = turn.parts
     services = turn.services
     lang = await turn.language()
     found = await services.storage.questions.get(int(raw_id))

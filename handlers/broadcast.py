@@ -97,7 +97,7 @@ async def broadcast(turn: Turn) -> None:
 
 
 async def confirm(turn: Turn) -> None:
-    _, action, raw_id = (turn.event.payload or "").split(":")
+    action, raw_id = turn.parts
     broadcast_id = int(raw_id)
     storage = turn.services.storage
     lang = await turn.language()

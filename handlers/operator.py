@@ -18,7 +18,7 @@ async def ask_operator(turn: Turn) -> None:
     if user is None or operators is None:
         return
     lang = await turn.language()
-    question_id = int((turn.event.payload or "").split(":")[1])
+    question_id = int(turn.parts[0])
     storage = services.storage
     found = await storage.questions.for_operator(question_id, user)
     if found is None or found.chat_id is None:

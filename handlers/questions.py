@@ -21,9 +21,8 @@ async def question(turn: Turn) -> None:
 async def clarify_pick(turn: Turn) -> None:
     """A tap on one of the titles offered after a clarifying question."""
     lang = await turn.language()
-    parts = (turn.event.payload or "").split(":")
+    (topic,) = turn.parts
     engine = turn.services.engine
-    topic = parts[2] if len(parts) == 3 else ""
     if not engine.knows_topic(topic):
         await turn.toast(t(lang, "stale"))
         return

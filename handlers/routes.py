@@ -36,26 +36,30 @@ ADMIN_COMMANDS: dict[str, Flow] = {
     "broadcast_status": broadcast.status,
     "broadcast_cancel": broadcast.cancel,
 }
+# Button payloads: what a pattern captures is the flow's `turn.parts`; a payload no pattern
+# takes (an older version's button, or forged) gets "this button has expired".
+TOPIC = r"([a-z0-9-]{1,40})"
 TAPS: tuple[tuple[re.Pattern[str], Flow], ...] = tuple(
     (re.compile(pattern), flow)
     for pattern, flow in (
-        (r"l:.*", start.language_chosen),
-        (r"m:.*", start.menu),
-        (r"t:.*", questions.clarify_pick),
-        (r"v:.*", questions.vote),
-        (r"s:.*", services.open_service),
-        (r"x:.*", services.open_section),
+        (r"l:(\w+)", start.language_chosen),
+        (r"m:(\w+)", start.menu),
+        (rf"t:{ID}:{TOPIC}", questions.clarify_pick),
+        (r"v:.*", questions.vote),  # checked by the flow: a stale vote is told so
+        (rf"s:{TOPIC}", services.open_service),
+        (rf"x:{TOPIC}:(\w+)", services.open_section),
     )
 )
 ADMIN_TAPS: tuple[tuple[re.Pattern[str], Flow], ...] = tuple(
     (re.compile(pattern), flow)
     for pattern, flow in (
-        (rf"b:(go|no):{ID}", broadcast.confirm),
-        (rf"ul?:{ID}|ug:{ID}:[a-z0-9-]+", admin.choose_entry),
-        (rf"ua:{ID}:[a-z0-9-]+", admin.attach),
+        (rf"b:(go|no):({ID})", broadcast.confirm),
+        (rf"(ul?):({ID})", admin.choose_entry),
+        (rf"(ug):({ID}):{TOPIC}", admin.choose_entry),
+        (rf"ua:({ID}):{TOPIC}", admin.attach),
     )
 )
-OPERATOR_TAP = re.compile(rf"op:{ID}")
+OPERATOR_TAP = re.compile(rf"op:({ID})")
 
 
 async def route(event: Event, outlet: Outlet, services_: Services) -> None:
@@ -103,14 +107,15 @@ def choose(turn: Turn) -> Flow | None:
 
 def _tap_flow(turn: Turn) -> Flow:
     data = turn.event.payload or ""
-    for pattern, flow in TAPS:
-        if pattern.fullmatch(data):
+    taps = [*TAPS, *ADMIN_TAPS]
+    if turn.services.operators is not None:
+        taps.append((OPERATOR_TAP, operator.ask_operator))
+    for pattern, flow in taps:
+        if found := pattern.fullmatch(data):
+            turn.parts = found.groups()
+            if (pattern, flow) in ADMIN_TAPS and not turn.is_admin:
+                return _ignore
             return flow
-    if turn.services.operators is not None and OPERATOR_TAP.fullmatch(data):
-        return operator.ask_operator
-    for pattern, flow in ADMIN_TAPS:
-        if pattern.fullmatch(data):
-            return flow if turn.is_admin else _ignore
     return start.stale_button
 
 

@@ -23,7 +23,7 @@ async def services_command(turn: Turn) -> None:
 async def open_service(turn: Turn) -> None:
     """A service card's button (from the lists of earlier versions, still in old chats)."""
     lang = await turn.language()
-    entry_id = (turn.event.payload or "").split(":", 1)[-1]
+    (entry_id,) = turn.parts
     engine = turn.services.engine
     entry = engine.kb.find(entry_id)
     if entry is None or entry.kind != "service":
@@ -36,7 +36,7 @@ async def open_service(turn: Turn) -> None:
 async def open_section(turn: Turn) -> None:
     """A follow-up button under an answer: one section of its card (documents, fee, ...)."""
     lang = await turn.language()
-    _, topic, section = [*(turn.event.payload or "").split(":"), "", ""][:3]
+    topic, section = turn.parts
     engine = turn.services.engine
     answer = engine.answer_topic(topic, lang) if engine.knows_topic(topic) else None
     if answer is None or section not in answer.sections:

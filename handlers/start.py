@@ -30,7 +30,7 @@ async def language(turn: Turn) -> None:
 
 async def language_chosen(turn: Turn) -> None:
     user = turn.event.user
-    lang = (turn.event.payload or "").split(":", 1)[-1]
+    (lang,) = turn.parts
     if user is None or lang not in LANGUAGES:
         return
     await turn.services.storage.users.set_language(user, lang)
@@ -56,7 +56,7 @@ async def unsubscribe(turn: Turn) -> None:
 async def menu(turn: Turn) -> None:
     """The start menu's buttons: each does what its command does."""
     await turn.toast()
-    action = (turn.event.payload or "").split(":", 1)[-1]
+    (action,) = turn.parts
     if action == "rank":
         await send_rank(turn, "")
     elif action == "share":

@@ -15,6 +15,8 @@ class Turn:
     outlet: Outlet
     services: Services
     tap_answered: bool = False
+    # What the payload pattern of the tapped button captured (handlers/routes.py).
+    parts: tuple[str, ...] = ()
     _lang: str | None = field(default=None, repr=False)
 
     async def language(self) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from telegram import Bot, Update
 
-from bot.inbox import DurableUpdateQueue, UpdatesRequest
+from bot.channels.telegram.inbox import DurableUpdateQueue, UpdatesRequest
 from bot.storage import Storage
 from tests.fake_bot_api import FakeBotApi
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
-from bot.rate_limit import PerChatRateLimiter
+from bot.channels.telegram.rate_limit import PerChatRateLimiter
 
 
 async def call(limiter: PerChatRateLimiter, chat: int | None, outcomes: list[Any]) -> Any:

@@ -1,4 +1,5 @@
-"""Telegram updates as received, until handled (see bot/inbox.py for the queue using it)."""
+"""Telegram updates as received, until handled (bot/channels/telegram/inbox.py is the queue
+that uses them)."""
 
 from __future__ import annotations
 

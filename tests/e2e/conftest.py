@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_application
+from bot.channels.telegram.updates import PerChatOrder
 from bot.config import load_settings
 from bot.engine.answer import Engine
 from bot.flood import FloodGuard
-from bot.updates import PerChatOrder
 from tests.fake_bot_api import FakeBotApi
 
 TOKEN = "123456789:AAAbbbCCCdddEEEfffGGGhhhIIIjjjKKKlll"

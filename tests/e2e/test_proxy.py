@@ -34,7 +34,8 @@ async def test_telegram_proxy_carries_every_call_and_wins_over_the_environment(
         await socks.stop()
         await http.stop()
     assert socks.connections > 0
-    # Both transports: getUpdates has its own (bot/inbox.py), the other calls the other.
+    # Both transports: getUpdates has its own (bot/channels/telegram/inbox.py), the other
+    # calls the other.
     assert {"getMe", "getUpdates", "setMyCommands", "sendMessage"} <= set(socks.methods)
     assert http.connections == 0
 

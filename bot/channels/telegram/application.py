@@ -15,14 +15,14 @@ from telegram.request import HTTPXRequest
 from bot.channels.telegram import dispatch
 from bot.channels.telegram.context import BotData, SmolContext
 from bot.channels.telegram.error_reports import ErrorReports
+from bot.channels.telegram.inbox import DurableUpdateQueue, UpdatesRequest
 from bot.channels.telegram.menus import set_up_menus
 from bot.channels.telegram.outlet import TelegramOutlet
+from bot.channels.telegram.rate_limit import PerChatRateLimiter
+from bot.channels.telegram.updates import PerChatOrder
 from bot.config import Settings
-from bot.inbox import DurableUpdateQueue, UpdatesRequest
 from bot.peer import TELEGRAM
-from bot.rate_limit import PerChatRateLimiter
 from bot.services import Services
-from bot.updates import PerChatOrder
 
 log = logging.getLogger(__name__)
 

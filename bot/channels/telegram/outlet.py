@@ -6,11 +6,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
+from bot.channels.telegram.inbox import DurableUpdateQueue
+from bot.channels.telegram.rate_limit import retry_seconds
 from bot.conversation import Blocked, DeliveryError, Keyboard, Outcome, Reply
 from bot.engine.render import TELEGRAM_LIMIT, split_message
-from bot.inbox import DurableUpdateQueue
 from bot.peer import TELEGRAM
-from bot.rate_limit import retry_seconds
 
 
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:

@@ -21,8 +21,8 @@ from tornado.httpserver import HTTPServer
 from tornado.web import Application as WebApplication
 from tornado.web import RequestHandler, stream_request_body
 
+from bot.channels.telegram.inbox import DurableUpdateQueue
 from bot.config import Settings
-from bot.inbox import DurableUpdateQueue
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

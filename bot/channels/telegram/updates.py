@@ -10,7 +10,7 @@ so PTB's own limit is set out of reach and the slots here are taken once the cha
 updates are done. Otherwise a group's queued updates, each waiting for the one before (which
 waits on the group's 20 messages a minute), took every slot and private chats waited.
 
-Each update handled is marked done in the inbox (bot/inbox.py). Once the application stops,
+Each update handled is marked done in the inbox (inbox.py). Once the application stops,
 updates not yet begun are left there for the next start, and those in flight get STOP_GRACE
 seconds before they are cancelled (and replayed at the next start, perhaps answered twice):
 a stop takes seconds however long the queue.
@@ -27,7 +27,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from bot.inbox import DurableUpdateQueue
+from bot.channels.telegram.inbox import DurableUpdateQueue
 
 MAX_CONCURRENT = 64
 STOP_GRACE = 20.0  # seconds; under systemd's TimeoutStopSec (deploy/smolbot.service)
