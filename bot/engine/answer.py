@@ -10,7 +10,17 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
-from bot.engine.compose import ASPECT_SECTIONS, Composer
+from bot.engine.compose import Composer
+from bot.engine.concepts import (
+    ASPECT_SECTIONS,
+    LAST,
+    NEIGHBOUR,
+    PLACE,
+    PLACE_WORDS,
+    RATING,
+    RATING_ANCHORS,
+    RESPONSIBLE,
+)
 from bot.engine.index import Index, Scored, is_year
 from bot.engine.intents import (
     HELP,
@@ -68,8 +78,6 @@ SERVICE_ASPECTS = frozenset(
 )
 # Every rating entry is about the rating of electronic public services, whatever it names.
 RATING_ASPECTS = frozenset({"рейтинг", "госуслуга", "сравнить"})
-PLACE, RATING = "место", "рейтинг"
-RESPONSIBLE = "отвечать"
 # "…, а вот ИНН как получить?", "… я уже знаю. А сколько…": what comes after it is the question
 # when what comes before it is already done, had or known.
 _CONTRAST = re.compile(r"(?:[,.;!?:]\s*|\s)(а вот|а|но|теперь)\s", re.IGNORECASE)
@@ -82,17 +90,12 @@ _BACK_REFERENCES = frozenset({"туда", "тогда", "оттуда", "тож�
 CLAUSE_CACHE = 16
 # Where a clause of a message ends: a long message is asked clause by clause if need be.
 _CLAUSE_END = re.compile(r"[.!?\n;,]+")
-# A message with one of these already asks about places ("кто на первом месте").
-PLACE_WORDS = frozenset({PLACE, "первый", "лидер", "последний", "топ"})
 LEAD_WORDS = frozenset({"первый", "лидер", "топ"})
 LEADER = "лидер"  # "лучший": the best of a rating, or the best of something else
 # An English word this short beside "best" or "rating" says nothing ("sk" of a mistyped ",sk");
 # one this close to a word the engine knows is that word mistyped.
 MIN_THING_LENGTH = 4
 TYPO_SIMILARITY = 80
-LAST, NEIGHBOUR = "последний", "сосед"
-# Words that speak of a rating or a place in one: another rating is named beside them.
-RATING_ANCHORS = PLACE_WORDS | {RATING}
 # The entries about places in the rating, and those a question about the rating may also mean.
 RATING_ENTRIES = frozenset({"rating", "rating-leaders", "rating-neighbours", "rating-outsiders"})
 RATING_FAMILY = RATING_ENTRIES | {"monitoring-who", "monitoring-2017", "monitoring-2019"}

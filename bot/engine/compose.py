@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
+from bot.engine.concepts import ASPECT_SECTIONS as ASPECT_SECTIONS
 from bot.engine.intents import GREETING, THANKS, PlaceClaim
 from bot.engine.model import ANSWER, NONE, Answer, SourceRef, Suggestion
 from bot.engine.ratings import RatingAnswers
@@ -28,13 +29,6 @@ HELP_TOPIC = "help"
 SERVICES_TOPIC = "services"
 CATEGORY_PREFIX = "services-"
 # Which card section a question's words ask for ("сколько стоит" is the fee).
-ASPECT_SECTIONS = {
-    "пошлина": "fee",
-    "документ": "documents",
-    "срок": "time_limit",
-    "мфц": "in_person",
-    "лично": "in_person",
-}
 
 
 class Composer:

@@ -9,12 +9,14 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.engine.concepts import GREETING as GREETING
+from bot.engine.concepts import HELP as HELP
+from bot.engine.concepts import SMALL_TALK as SMALL_TALK
+from bot.engine.concepts import THANKS as THANKS
 from bot.engine.lexicon import ORDINAL_ENDINGS
 
 # Small-talk concepts (the lexicon maps "привет", "добрый день", "hello" ... onto them), by
 # what the bot answers first: a greeting, "you are welcome", or what it can do.
-GREETING, THANKS, HELP = "приветствие", "благодарность", "помощь"
-SMALL_TALK = (GREETING, THANKS, HELP)
 
 _ORDINALS = {
     "первый": 1,

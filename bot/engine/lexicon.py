@@ -20,6 +20,8 @@ from typing import Any, TypeGuard
 import yaml
 
 from bot.config import DEFAULT_DATA_DIR
+from bot.engine.concepts import NAMED_BY_RULES
+from bot.engine.words import split_words
 from bot.kb.files import LEXICON_FILE
 from bot.kb.loader import KbError, KbInvalid
 from bot.kb.yaml_lines import LineDict, LineList, item_line, line_of, load_yaml
@@ -140,18 +142,6 @@ def __getattr__(name: str) -> Any:
     return getattr(default_lexicon(), field)
 
 
-def _concepts_the_code_names() -> dict[str, str]:
-    """Concepts the engine's rules name -> where: the lexicon must keep them."""
-    from bot.engine import answer, compose, intents
-
-    named = dict.fromkeys(intents.SMALL_TALK, "bot/engine/intents.py")
-    for concept in (*answer.RATING_ANCHORS, answer.RESPONSIBLE, answer.LAST, answer.NEIGHBOUR):
-        named[concept] = "bot/engine/answer.py"
-    for concept in compose.ASPECT_SECTIONS:
-        named.setdefault(concept, "bot/engine/compose.py")
-    return named
-
-
 class _Reader:
     """Validates the lexicon's sections, recording (line, message) for each problem."""
 
@@ -184,7 +174,7 @@ class _Reader:
         concepts = {concept: line for concept, (_, line) in synonyms.items()}
         ministry = self.ministry(concepts)
         senses = self.senses(concepts)
-        for concept, where in _concepts_the_code_names().items():
+        for concept, where in NAMED_BY_RULES.items():
             if concepts and concept not in concepts:
                 self.error(
                     line_of(doc, "synonyms"), f"synonyms: concept '{concept}' is missing ({where})"
@@ -352,16 +342,9 @@ class _Reader:
         def check(text: str) -> str | None:
             if text in ORDINAL_ENDINGS:
                 return "is an ordinal's ending, which bot/engine/lexicon.py adds itself"
-            return None if _split_words(text) else "has no word in it"
+            return None if split_words(text) else "has no word in it"
 
         return [word for word, _ in self.items("stopwords", check)]
-
-
-def _split_words(text: str) -> list[str]:
-    # The normaliser's reading of words; imported here, as it imports this module.
-    from bot.engine.normalize import split_words
-
-    return split_words(text)
 
 
 def _one_word(text: str) -> str | None:
@@ -376,7 +359,7 @@ _token = _concept
 
 
 def _variant(text: str) -> str | None:
-    words = _split_words(text)
+    words = split_words(text)
     if not words:
         return "has no word in it"
     if len(words) > MAX_SYNONYM_WORDS:

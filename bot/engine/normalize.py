@@ -19,6 +19,8 @@ from rapidfuzz import fuzz, process
 
 from bot.engine.lexicon import MAX_SYNONYM_WORDS, Lexicon, default_lexicon
 from bot.engine.translit import readings, to_cyrillic
+from bot.engine.words import WORD_RE
+from bot.engine.words import split_words as split_words
 
 if TYPE_CHECKING:
     import pymorphy3
@@ -28,7 +30,6 @@ _YCUKEN = "йцукенгшщзхъфывапролджэячсмитьбюё"
 # Text is lower-cased before layouts are tried, so lower-case maps suffice.
 _TO_CYRILLIC = str.maketrans(_QWERTY, _YCUKEN)
 _TO_LATIN = str.maketrans(_YCUKEN, _QWERTY)
-_WORD_RE = re.compile(r"[a-zа-я]+|\d+|%")
 _CYRILLIC_RE = re.compile(r"[а-я]")
 _LATIN_RE = re.compile(r"[a-z]")
 _LATIN_WORD_RE = re.compile(r"[a-z']+")
@@ -458,7 +459,7 @@ class Normalizer:
         return tuple(words), layout_fixed
 
     def _lemmas_of(self, chunk: str) -> list[tuple[str, str]]:
-        return [(w, self._lemma(w)) for w in _WORD_RE.findall(chunk)]
+        return [(w, self._lemma(w)) for w in WORD_RE.findall(chunk)]
 
     def _in_dictionary_uncached(self, word: str) -> bool:
         """A real Russian word ("продать") is not a typo of a known one ("подать")."""
@@ -492,11 +493,6 @@ def _phrase_words(synonyms: dict[tuple[str, ...], str]) -> dict[str, int]:
         if 1 < len(key) <= MAX_SYNONYM_WORDS:
             longest[key[0]] = max(longest.get(key[0], 1), len(key))
     return longest
-
-
-def split_words(text: str) -> list[str]:
-    """Lower-cased words, numbers and '%' signs of a text."""
-    return _WORD_RE.findall(text.lower().replace("ё", "е"))
 
 
 def _other_layout(chunk: str) -> str | None:

@@ -13,12 +13,16 @@ import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiosqlite
 
-from bot.engine.normalize import CompiledLexicon
+from bot.engine.answer import Engine, prepare_phrasings
+from bot.engine.lexicon import Lexicon, lexicon_in
+from bot.engine.normalize import CompiledLexicon, Normalizer
+from bot.engine.slots import SlotReader
 from bot.kb.files import source_files
+from bot.kb.loader import load_dir
 from bot.kb.model import (
     Category,
     Citation,
@@ -31,9 +35,6 @@ from bot.kb.model import (
     Source,
     Text,
 )
-
-if TYPE_CHECKING:
-    from bot.engine.lexicon import Lexicon
 
 SCHEMA_VERSION = 3
 _CODE_DIRS = ("engine", "kb")  # code whose changes alter the compiled tokens
@@ -113,12 +114,6 @@ def _uncite(raw: str) -> tuple[Citation, ...]:
 async def build(data_dir: Path, db_path: Path, lexicon: Lexicon | None = None) -> Compiled:
     """Validate the sources and compile them into `db_path` atomically. `lexicon`: the data
     folder's, if the caller has read it already."""
-    from bot.engine.answer import Engine, prepare_phrasings  # the engine owns text reduction
-    from bot.engine.lexicon import lexicon_in
-    from bot.engine.normalize import Normalizer
-    from bot.engine.slots import SlotReader
-    from bot.kb.loader import load_dir  # the knowledge base's YAML is read only to build
-
     kb = load_dir(data_dir)
     normalizer = Normalizer(lexicon=lexicon if lexicon is not None else lexicon_in(data_dir))
     prepared = prepare_phrasings(kb, normalizer, SlotReader(normalizer, kb.regions))
