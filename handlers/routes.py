@@ -10,7 +10,8 @@ from collections.abc import Awaitable, Callable
 
 from bot.conversation import Event, Outlet
 from bot.services import Services
-from handlers import admin, broadcast, facts, operator, questions, services, start
+from handlers import admin, broadcast, facts, operator, questions, start
+from handlers import services as service_cards
 from handlers.answers import ID
 from handlers.flood import flooding
 from handlers.turn import Turn
@@ -27,7 +28,7 @@ COMMANDS: dict[str, Flow] = {
     "rank": facts.rank,
     "share": facts.share,
     "facts": facts.facts,
-    "services": services.services_command,
+    "services": service_cards.services_command,
 }
 ADMIN_COMMANDS: dict[str, Flow] = {
     "stats": admin.stats,
@@ -46,8 +47,8 @@ TAPS: tuple[tuple[re.Pattern[str], Flow], ...] = tuple(
         (r"m:(\w+)", start.menu),
         (rf"t:{ID}:{TOPIC}", questions.clarify_pick),
         (r"v:.*", questions.vote),  # checked by the flow: a stale vote is told so
-        (rf"s:{TOPIC}", services.open_service),
-        (rf"x:{TOPIC}:(\w+)", services.open_section),
+        (rf"s:{TOPIC}", service_cards.open_service),
+        (rf"x:{TOPIC}:(\w+)", service_cards.open_section),
     )
 )
 ADMIN_TAPS: tuple[tuple[re.Pattern[str], Flow], ...] = tuple(
@@ -62,9 +63,9 @@ ADMIN_TAPS: tuple[tuple[re.Pattern[str], Flow], ...] = tuple(
 OPERATOR_TAP = re.compile(rf"op:({ID})")
 
 
-async def route(event: Event, outlet: Outlet, services_: Services) -> None:
+async def route(event: Event, outlet: Outlet, services: Services) -> None:
     """Answer one event; a tap is always answered, so no button keeps spinning."""
-    turn = Turn(event, outlet, services_)
+    turn = Turn(event, outlet, services)
     try:
         if event.kind == "tap" and not event.payload:
             await start.stale_button(turn)

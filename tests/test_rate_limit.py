@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
-from bot.channels.telegram.rate_limit import PerChatRateLimiter
+from bot.channels.telegram.rate_limit import ONE_TRY, PerChatRateLimiter
 
 
 async def call(limiter: PerChatRateLimiter, chat: int | None, outcomes: list[Any]) -> Any:
@@ -59,3 +59,27 @@ async def test_what_telegram_refused_is_not_retried() -> None:
     with pytest.raises(BadRequest):
         await call(limiter, 42, outcomes)
     assert outcomes == ["sent"]
+
+
+async def test_a_broadcast_send_is_tried_once_and_its_failure_goes_back_to_the_worker() -> None:
+    """The broadcast worker paces and retries its own sends (and waits out a 429 for all of
+    them); retrying inside the limiter too would hold a delivery for a minute on a 502."""
+    limiter = PerChatRateLimiter()
+
+    async def once(outcomes: list[Any]) -> Any:
+        async def attempt() -> Any:
+            outcome = outcomes.pop(0)
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+
+        data = {"chat_id": 42}
+        return await limiter.process_request(attempt, (), {}, "sendMessage", data, ONE_TRY)
+
+    started = time.monotonic()
+    with pytest.raises(NetworkError):
+        await once([NetworkError("Bad Gateway"), True])
+    with pytest.raises(RetryAfter):
+        await once([RetryAfter(5), True])
+    assert time.monotonic() - started < 0.5
+    assert await call(limiter, 7, [True]) is True  # the 429 paused chat 42, not everyone

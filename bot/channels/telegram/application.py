@@ -116,7 +116,9 @@ def build_telegram(
         .post_shutdown(post_shutdown)
     )
     if rate_limited:
-        builder = builder.rate_limiter(PerChatRateLimiter())
+        # The builder typed the bot ExtBot[None] before this optional step; the limiter takes
+        # rate_limit_args (ONE_TRY), which the typed context's ExtBot[RateLimitArgs] allows.
+        builder = builder.rate_limiter(PerChatRateLimiter())  # type: ignore[arg-type]
     app = builder.build()
     dispatch.register(app)
     return app

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from telegram.ext import CallbackContext, ExtBot
 
+from bot.channels.telegram.rate_limit import RateLimitArgs
 from bot.flood import FloodGuard
 from bot.services import Services
 
@@ -45,7 +46,7 @@ class BotData:
 
 
 class SmolContext(
-    CallbackContext[ExtBot[None], dict[object, object], dict[object, object], BotData]
+    CallbackContext[ExtBot[RateLimitArgs], dict[object, object], dict[object, object], BotData]
 ):
     """What every callback gets: `context.services` and `context.outlet`."""
 

@@ -10,6 +10,7 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScope
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
+from bot.channels.telegram.rate_limit import RateLimitArgs
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ def commands(names: tuple[str, ...], lang: str) -> list[BotCommand]:
     return [BotCommand(name, t(lang, f"command_{name}")) for name in names]
 
 
-async def set_up_menus(bot: ExtBot[None], admin_ids: Collection[int]) -> None:
+async def set_up_menus(bot: ExtBot[RateLimitArgs], admin_ids: Collection[int]) -> None:
     for code, lang in MENU_LANGUAGES:
         await bot.set_my_commands(
             commands(RESIDENT_COMMANDS, lang),

@@ -7,7 +7,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import ExtBot
 
 from bot.channels.telegram.inbox import DurableUpdateQueue
-from bot.channels.telegram.rate_limit import retry_seconds
+from bot.channels.telegram.rate_limit import ONE_TRY, RateLimitArgs, retry_seconds
 from bot.conversation import Blocked, DeliveryError, Keyboard, Outcome, Reply
 from bot.engine.render import TELEGRAM_LIMIT, split_message
 from bot.peer import TELEGRAM
@@ -43,7 +43,7 @@ class TelegramOutlet:
     channel = TELEGRAM
     max_text = TELEGRAM_LIMIT
 
-    def __init__(self, bot: ExtBot[None], inbox: DurableUpdateQueue | None = None) -> None:
+    def __init__(self, bot: ExtBot[RateLimitArgs], inbox: DurableUpdateQueue | None = None) -> None:
         self.bot = bot
         self.inbox = inbox
 
@@ -107,7 +107,7 @@ class TelegramOutlet:
 
     async def deliver(self, chat_id: int, html: str) -> Outcome:
         try:
-            await self.bot.send_message(chat_id, html)
+            await self.bot.send_message(chat_id, html, rate_limit_args=ONE_TRY)
         except RetryAfter as exc:
             return Outcome("retry", retry_after=retry_seconds(exc))
         except TelegramError as exc:

@@ -9,7 +9,9 @@ one group.
 A call to a chat (a reply, an edit, a broadcast message) that meets a network error or a 5xx
 (Telegram's side having a bad moment) is retried with backoff for up to RETRY_FOR seconds, then
 given up with a log line: an answer is not dropped for a blip. Other calls (getMe at start,
-answering a button) fail at once, so a bot that cannot reach Telegram says so at start.
+answering a button) fail at once, so a bot that cannot reach Telegram says so at start, and so
+do calls made with `rate_limit_args=ONE_TRY`: the broadcast worker paces and retries its sends
+itself, and a second layer of retries would hold a delivery for a minute.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ MAX_429 = 3  # 429s answered for one call before it is given up
 TRACKED_GROUPS = 512  # group limiters kept; idle ones go first
 
 Result = bool | dict[str, Any] | list[dict[str, Any]]
+# `rate_limit_args` of a call whose caller retries it: paced like any send, tried once.
+ONE_TRY = "one-try"
+RateLimitArgs = str | None
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -60,7 +65,7 @@ def _chat_of(data: dict[str, Any]) -> int | str | None:
     return chat_id if isinstance(chat_id, str) else None
 
 
-class PerChatRateLimiter(BaseRateLimiter[None]):
+class PerChatRateLimiter(BaseRateLimiter[RateLimitArgs]):
     def __init__(
         self,
         overall_per_second: float = FloodLimit.MESSAGES_PER_SECOND,
@@ -114,9 +119,10 @@ class PerChatRateLimiter(BaseRateLimiter[None]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: None,
+        rate_limit_args: RateLimitArgs,
     ) -> Result:
         chat = _chat_of(data)
+        one_try = rate_limit_args == ONE_TRY
         deadline = time.monotonic() + self._retry_for
         backoff, refused = FIRST_BACKOFF, 0
         while True:
@@ -124,7 +130,7 @@ class PerChatRateLimiter(BaseRateLimiter[None]):
                 return await self._once(chat, lambda: callback(*args, **kwargs))
             except RetryAfter as exc:
                 refused += 1
-                if refused > MAX_429:
+                if refused > MAX_429 or (one_try and chat is None):
                     log.warning("%s to %s: still 429 after %s tries", endpoint, chat, MAX_429)
                     raise
                 seconds = retry_seconds(exc)
@@ -138,8 +144,10 @@ class PerChatRateLimiter(BaseRateLimiter[None]):
                 self._paused_until[chat] = max(
                     self._paused_until.get(chat, 0.0), now + seconds + 0.1
                 )
+                if one_try:
+                    raise
             except Exception as exc:
-                retry = chat is not None and is_transient(exc)
+                retry = chat is not None and not one_try and is_transient(exc)
                 if not retry or time.monotonic() + backoff > deadline:
                     if retry:
                         log.warning(
