@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from telegram import Bot, Message, MessageEntity, Update
+from telegram import Bot, CallbackQuery, Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.ext import filters
 
@@ -16,7 +16,7 @@ from bot.peer import TELEGRAM, Peer
 
 def to_event(update: Update, bot: Bot) -> Event | None:
     if update.callback_query is not None:
-        return _tap(update, bot)
+        return _tap(update.callback_query, update.update_id)
     message = update.message or update.edited_message
     if message is None or filters.StatusUpdate.ALL.check_update(update):
         return None
@@ -55,9 +55,7 @@ def to_event(update: Update, bot: Bot) -> Event | None:
     )
 
 
-def _tap(update: Update, bot: Bot) -> Event | None:
-    tap = update.callback_query
-    assert tap is not None
+def _tap(tap: CallbackQuery, update_id: int) -> Event | None:
     if tap.game_short_name:
         return None
     message = tap.message
@@ -72,7 +70,7 @@ def _tap(update: Update, bot: Bot) -> Event | None:
         payload=tap.data or "",
         tap_id=tap.id,
         message_id=message.message_id if message is not None else None,
-        update_id=update.update_id,
+        update_id=update_id,
     )
 
 
