@@ -139,3 +139,24 @@ async def test_group_chatter_not_addressed_to_the_bot_is_left_alone(services: Se
     assert outlet.sent == []
     await route(message("рейтинг", private=False, addressed=True), outlet, services)
     assert len(outlet.sent) == 1
+
+
+def test_no_flow_imports_a_messenger_library_or_the_composition_root() -> None:
+    """The flows stay channel-neutral: a second messenger must be able to reuse every one."""
+    import ast
+
+    forbidden = ("telegram", "maxapi", "bot.app", "bot.channels")
+    found = []
+    for path in sorted(Path(__file__).resolve().parents[1].joinpath("handlers").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            found += [
+                f"{path.name}: {name}"
+                for name in names
+                if any(name == f or name.startswith(f + ".") for f in forbidden)
+            ]
+    assert found == []
