@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import gc
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -31,8 +31,17 @@ def kb() -> KnowledgeBase:
 
 
 @pytest.fixture(scope="session")
-def engine(kb: KnowledgeBase) -> Engine:
-    return Engine(kb)
+def shared_engine(kb: KnowledgeBase) -> Engine:
+    return Engine(kb)  # ~0.6 s: built once per test process
+
+
+@pytest.fixture
+def engine(shared_engine: Engine) -> Iterator[Engine]:
+    """The engine all tests share. A test that teaches it phrasings (an editor attaching an
+    unanswered question) builds an Engine(kb) of its own; one that taught this one fails."""
+    phrasings = len(shared_engine._prepared)
+    yield shared_engine
+    assert len(shared_engine._prepared) == phrasings, "a test taught the shared engine"
 
 
 @pytest.fixture
