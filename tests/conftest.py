@@ -16,6 +16,14 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Every module the tests use is imported now: move what is alive into the collector's
+    permanent generation, so the collections below (after each end-to-end test) and Python's
+    own scan only what the tests make (each took ~0.1 s, scanning PTB, aiohttp and the rest)."""
+    gc.collect()
+    gc.freeze()
+
+
 @pytest.fixture(autouse=True)
 def no_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """The bot's httpx follows HTTP_PROXY, HTTPS_PROXY and ALL_PROXY; the tests' servers are
