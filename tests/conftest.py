@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import asyncio
 import gc
+import shutil
 import warnings
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -8,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine.answer import Engine
+from bot.kb import store
 from bot.kb.loader import load_dir
 from bot.kb.model import KnowledgeBase
 from tests.fake_bot_api import FakeBotApi
@@ -50,6 +53,23 @@ def engine(shared_engine: Engine) -> Iterator[Engine]:
     phrasings = len(shared_engine._prepared)
     yield shared_engine
     assert len(shared_engine._prepared) == phrasings, "a test taught the shared engine"
+
+
+@pytest.fixture(scope="session")
+def compiled_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The knowledge base compiled once (~1 s), as `smolbot` leaves it after its first start."""
+    path = tmp_path_factory.mktemp("compiled") / "kb.sqlite3"
+    asyncio.run(store.build(DATA, path))
+    return path
+
+
+@pytest.fixture
+def kb_path(compiled_kb: Path, tmp_path: Path) -> Path:
+    """A test's own copy of the compiled knowledge base, at tmp_path / "kb.sqlite3": a
+    `smolbot` process started with it loads it instead of compiling the sources again."""
+    path = tmp_path / "kb.sqlite3"
+    shutil.copyfile(compiled_kb, path)
+    return path
 
 
 @pytest.fixture
