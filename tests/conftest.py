@@ -56,19 +56,19 @@ def engine(shared_engine: Engine) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def compiled_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The knowledge base compiled once (~1 s), as `smolbot` leaves it after its first start."""
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, store.Compiled]:
+    """data/ compiled once per test process (~1.5 s), as `smolbot` leaves it after its first
+    start: the database and what the build returned. Tests read it; kb_path is a copy."""
     path = tmp_path_factory.mktemp("compiled") / "kb.sqlite3"
-    asyncio.run(store.build(DATA, path))
-    return path
+    return path, asyncio.run(store.build(DATA, path))
 
 
 @pytest.fixture
-def kb_path(compiled_kb: Path, tmp_path: Path) -> Path:
+def kb_path(compiled: tuple[Path, store.Compiled], tmp_path: Path) -> Path:
     """A test's own copy of the compiled knowledge base, at tmp_path / "kb.sqlite3": a
     `smolbot` process started with it loads it instead of compiling the sources again."""
     path = tmp_path / "kb.sqlite3"
-    shutil.copyfile(compiled_kb, path)
+    shutil.copyfile(compiled[0], path)
     return path
 
 
