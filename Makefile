@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench lint kb-check clean
+.PHONY: install run test test-slow test-all bench lint kb-check clean
 
 install: $(STAMP)
 
@@ -25,10 +25,18 @@ run: install
 		$(BIN)/smolbot chat; \
 	fi
 
+# The fast tier: everything but the tests marked `slow`.
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not slow"
+
+# The tests slow by nature (marked `slow`): `smolbot run` as a process (started, killed,
+# restarted, flooded), Telegram failing for 8 s, broadcasts stopped mid-way.
+test-slow: install
+	$(BIN)/pytest -m slow
+
+test-all: test test-slow
 
 bench: install
 	$(BIN)/pip install --quiet -e '.[dev,bench]'

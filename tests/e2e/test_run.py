@@ -18,6 +18,9 @@ from tests.fake_bot_api import REJECTED_TOKEN, FakeBotApi
 
 from .conftest import TOKEN
 
+# Each test starts `smolbot run` as a process: ~1 s of CPU to import and start, every time.
+pytestmark = pytest.mark.slow
+
 USER = FakeBotApi.user(555, "ru")
 # `smolbot run` finds the knowledge base compiled, as on every start after the first one.
 compiled_before = pytest.mark.usefixtures("kb_path")

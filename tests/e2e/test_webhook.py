@@ -18,6 +18,9 @@ from tests.fake_bot_api import FakeBotApi
 from .conftest import TOKEN
 from .test_run import finish, run_env, start_bot
 
+# Each test starts `smolbot run` as a process, in webhook mode, and floods it: ~3 s each.
+pytestmark = pytest.mark.slow
+
 SECRET = "s3cret-webhook-token"
 USER = FakeBotApi.user(701, "ru")
 
