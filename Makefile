@@ -25,16 +25,20 @@ run: install
 		$(BIN)/smolbot chat; \
 	fi
 
-# The fast tier: everything but the tests marked `slow`.
+# Test processes (pytest-xdist). Three on two cores: while one test waits on a clock (a
+# retry-after, the send pacing, a subprocess), the others have the CPU.
+JOBS ?= 3
+
+# The fast tier: everything but the tests marked `slow`. mypy is one of its tests
+# (tests/test_types.py), run first, beside the others.
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -n $(JOBS) -m "not slow"
 
 # The tests slow by nature (marked `slow`): `smolbot run` as a process (started, killed,
 # restarted, flooded), Telegram failing for 8 s, broadcasts stopped mid-way.
 test-slow: install
-	$(BIN)/pytest -m slow
+	$(BIN)/pytest -n $(JOBS) -m slow
 
 test-all: test test-slow
 

@@ -19,6 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """mypy first: the longest test, it starts while the other processes take the rest."""
+    items.sort(key=lambda item: item.nodeid != "tests/test_types.py::test_mypy_finds_no_errors")
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Every module the tests use is imported now: move what is alive into the collector's
     permanent generation, so the collections below (after each end-to-end test) and Python's
