@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench lint kb-check clean
+.PHONY: install run test test-slow test-all bench lint kb-check clean
 
 install: $(STAMP)
 
@@ -25,10 +25,22 @@ run: install
 		$(BIN)/smolbot chat; \
 	fi
 
+# Test processes (pytest-xdist). Three on two cores: while one test waits on a clock (a
+# retry-after, the send pacing, a subprocess), the others have the CPU.
+JOBS ?= 3
+
+# The fast tier: everything but the tests marked `slow`. mypy is one of its tests
+# (tests/test_types.py), run first, beside the others.
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(JOBS) -m "not slow"
+
+# The tests slow by nature (marked `slow`): `smolbot run` as a process (started, killed,
+# restarted, flooded), Telegram failing for 8 s, broadcasts stopped mid-way.
+test-slow: install
+	$(BIN)/pytest -n $(JOBS) -m slow
+
+test-all: test test-slow
 
 bench: install
 	$(BIN)/pip install --quiet -e '.[dev,bench]'

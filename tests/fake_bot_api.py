@@ -212,6 +212,9 @@ class FakeBotApi:
         self._group_sends: dict[int, list[float]] = {}
         self._redelivered: list[dict[str, Any]] = []
         self._ids = itertools.count(1)
+        # Bumped by end_long_polls(): a getUpdates waiting since an earlier generation returns.
+        self._poll_generation = 0
+        self._stopping = False
         self._message_ids = itertools.count(1000)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -230,8 +233,20 @@ class FakeBotApi:
         return self.url
 
     async def stop(self) -> None:
+        # aiohttp's cleanup waits for requests in flight: a getUpdates still holding its long
+        # poll for a bot that has gone would keep it waiting for nothing.
+        self._stopping = True
+        await self.end_long_polls()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    async def end_long_polls(self) -> None:
+        """Answer every getUpdates waiting now with what there is (as Telegram does when its
+        timeout runs out), at once. A test harness calls it before stopping the bot's Updater,
+        so that the stop does not wait for a long poll nobody will read."""
+        async with self._changed:
+            self._poll_generation += 1
+            self._changed.notify_all()
 
     @property
     def refused(self) -> list[Call]:
@@ -395,16 +410,23 @@ class FakeBotApi:
 
     async def api_getUpdates(self, params: dict[str, Any]) -> Any:
         offset = int(params.get("offset") or 0)
-        timeout = min(float(params.get("timeout") or 0), 0.5)
+        timeout = 0.0 if self._stopping else min(float(params.get("timeout") or 0), 0.5)
         async with self._changed:
             if self._redelivered:
                 again, self._redelivered = self._redelivered, []
                 return again
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
             if not self.updates and timeout:
+                generation = self._poll_generation
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(
-                        self._changed.wait_for(lambda: bool(self.updates or self._redelivered)),
+                        self._changed.wait_for(
+                            lambda: bool(
+                                self.updates
+                                or self._redelivered
+                                or self._poll_generation != generation
+                            )
+                        ),
                         timeout,
                     )
                 if self._redelivered:

@@ -18,11 +18,13 @@ FIELDS = {"query", "status", "answer", "topic", "score", "suggestions", "sources
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
+def env(tmp_path: Path, kb_path: Path) -> dict[str, str]:
+    """The environment of a machine where `smolbot` has run before: its knowledge base is
+    compiled (test_ask_plain starts without it)."""
     clean = {
         k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KB_", "DATABASE_"))
     }
-    clean.update(KB_PATH=str(tmp_path / "kb.sqlite3"), DATABASE_PATH=str(tmp_path / "bot.sqlite3"))
+    clean.update(KB_PATH=str(kb_path), DATABASE_PATH=str(tmp_path / "bot.sqlite3"))
     return clean
 
 
@@ -42,9 +44,11 @@ def smolbot(
 
 
 def test_ask_plain(env: dict[str, str]) -> None:
+    Path(env["KB_PATH"]).unlink()  # the first run on a new machine compiles the sources
     result = smolbot(env, "ask", "сколько стоит регистрация брака")
     assert result.returncode == 0, result.stderr
     assert "350 ₽" in result.stdout and "Источники" in result.stdout
+    assert Path(env["KB_PATH"]).exists()
 
 
 def test_ask_json_has_the_contract_fields(env: dict[str, str]) -> None:

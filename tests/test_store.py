@@ -21,10 +21,9 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 async def test_build_then_load_gives_the_same_knowledge_base(
-    data_dir: Path, tmp_path: Path
+    compiled: tuple[Path, store.Compiled],
 ) -> None:
-    db = tmp_path / "kb.sqlite3"
-    built = await store.build(data_dir, db)
+    db, built = compiled
     loaded = await store.load(db)
     assert loaded.kb == built.kb
     assert loaded.prepared == [(i, list(t)) for i, t in built.prepared]
@@ -32,10 +31,10 @@ async def test_build_then_load_gives_the_same_knowledge_base(
 
 
 async def test_engine_from_the_database_answers_like_one_from_yaml(
-    data_dir: Path, tmp_path: Path
+    compiled: tuple[Path, store.Compiled],
 ) -> None:
-    built = await store.build(data_dir, tmp_path / "kb.sqlite3")
-    loaded = await store.load(tmp_path / "kb.sqlite3")
+    db, built = compiled
+    loaded = await store.load(db)
     from_db = Engine(loaded.kb, loaded.prepared, Normalizer(loaded.lexicon))
     from_yaml = Engine(built.kb, built.prepared)
     for query in ("рейтинг", "Калужская 2019", "паспорт", "загс", "борщ", "kak oformit pasport"):
@@ -43,17 +42,16 @@ async def test_engine_from_the_database_answers_like_one_from_yaml(
 
 
 async def test_starting_from_the_database_needs_no_lemmatiser_for_known_words(
-    data_dir: Path, tmp_path: Path
+    compiled: tuple[Path, store.Compiled],
 ) -> None:
-    await store.build(data_dir, tmp_path / "kb.sqlite3")
-    loaded = await store.load(tmp_path / "kb.sqlite3")
+    loaded = await store.load(compiled[0])
     engine = Engine(loaded.kb, loaded.prepared, Normalizer(loaded.lexicon))
     assert engine.ask("регистрация брака").topic == "marriage-registration"
     assert engine.normalizer._morph_analyzer is None  # pymorphy3 not even loaded
 
 
-async def test_changed_sources_are_rebuilt_at_start(data_dir: Path, tmp_path: Path) -> None:
-    db = tmp_path / "kb.sqlite3"
+async def test_changed_sources_are_rebuilt_at_start(data_dir: Path, kb_path: Path) -> None:
+    db = kb_path  # built from these sources before
     await store.ensure_built(data_dir, db)
     first = await store.stored_fingerprint(db)
     services = data_dir / "services.yaml"
@@ -68,8 +66,8 @@ async def test_changed_sources_are_rebuilt_at_start(data_dir: Path, tmp_path: Pa
     assert "хочу выйти замуж за смолянина" in kb.entry("marriage-registration").phrasings["ru"]
 
 
-async def test_a_changed_lexicon_is_rebuilt_at_start(data_dir: Path, tmp_path: Path) -> None:
-    db = tmp_path / "kb.sqlite3"
+async def test_a_changed_lexicon_is_rebuilt_at_start(data_dir: Path, kb_path: Path) -> None:
+    db = kb_path  # built from these sources before
     built = await store.ensure_built(data_dir, db)
     assert ("местный", "житель") not in built.lexicon.synonyms
     lexicon = data_dir / "lexicon.yaml"
@@ -79,17 +77,18 @@ async def test_a_changed_lexicon_is_rebuilt_at_start(data_dir: Path, tmp_path: P
     assert rebuilt.lexicon.synonyms[("местный", "житель")] == "житель"
 
 
-async def test_unchanged_sources_are_not_rebuilt(data_dir: Path, tmp_path: Path) -> None:
-    db = tmp_path / "kb.sqlite3"
+async def test_unchanged_sources_are_not_rebuilt(data_dir: Path, kb_path: Path) -> None:
+    db = kb_path  # built from these sources before
     await store.ensure_built(data_dir, db)
     stamp = db.stat().st_mtime_ns
     await store.ensure_built(data_dir, db)
     assert db.stat().st_mtime_ns == stamp
 
 
-async def test_a_broken_source_leaves_the_last_good_build(data_dir: Path, tmp_path: Path) -> None:
-    db = tmp_path / "kb.sqlite3"
-    await store.build(data_dir, db)
+async def test_a_broken_source_leaves_the_last_good_build(
+    data_dir: Path, kb_path: Path, tmp_path: Path
+) -> None:
+    db = kb_path  # the last good build
     before = db.read_bytes()
     (data_dir / "faq.yaml").write_text("entries: [\n", encoding="utf-8")
     with pytest.raises(KbInvalid):

@@ -55,6 +55,7 @@ async def running_bot(
     try:
         yield api
     finally:
+        await api.end_long_polls()  # the stop need not wait out the poll in flight
         await app.updater.stop()
         await app.stop()
         await app.post_stop(app)

@@ -23,13 +23,12 @@ OPERATOR = FakeBotApi.user(402, "ru", "Оператор")
 async def fresh_bot(
     api: FakeBotApi, kb: KnowledgeBase, tmp_path: Path
 ) -> AsyncIterator[FakeBotApi]:
-    """A bot with an engine of its own: these tests teach it new phrasings."""
+    """A bot with an engine of its own, for a test that teaches it new phrasings."""
     async with running_bot(api, Engine(kb), tmp_path / "bot.sqlite3") as running:
         yield running
 
 
-async def test_stats(fresh_bot: FakeBotApi) -> None:
-    bot = fresh_bot
+async def test_stats(bot: FakeBotApi) -> None:
     for text in ("рейтинг", "паспорт", "как приготовить борщ", "загс"):
         await bot.push_text(RESIDENT, text)
     replies = await bot.wait_sent(RESIDENT["id"], 4)
@@ -102,8 +101,7 @@ async def test_unanswered_grouped_and_attached_as_a_new_phrasing(
     assert bot.refused == []
 
 
-async def test_ask_an_operator_and_get_the_reply(fresh_bot: FakeBotApi) -> None:
-    bot = fresh_bot
+async def test_ask_an_operator_and_get_the_reply(bot: FakeBotApi) -> None:
     bot.chats[OPERATORS["id"]] = OPERATORS
     await bot.push_text(RESIDENT, "можно ли <оплатить> пошлину наличными & в кассе?")
     (fallback,) = await bot.wait_sent(RESIDENT["id"])
@@ -135,8 +133,7 @@ async def test_without_operators_there_is_no_operator_button(
         assert all(b["text"] != "🙋 Спросить оператора" for b in buttons(fallback.result))
 
 
-async def test_small_talk_is_answered_and_not_left_for_the_editors(fresh_bot: FakeBotApi) -> None:
-    bot = fresh_bot
+async def test_small_talk_is_answered_and_not_left_for_the_editors(bot: FakeBotApi) -> None:
     for text in ("привет", "спасибо!", "что ты умеешь?"):
         await bot.push_text(RESIDENT, text)
     replies = await bot.wait_sent(RESIDENT["id"], 3)
@@ -155,8 +152,7 @@ async def ask_and_get_fallback(bot: FakeBotApi, text: str) -> tuple[dict, str]: 
     return fallback.result, ask["callback_data"]
 
 
-async def test_a_forged_or_repeated_operator_tap_sends_nothing(fresh_bot: FakeBotApi) -> None:
-    bot = fresh_bot
+async def test_a_forged_or_repeated_operator_tap_sends_nothing(bot: FakeBotApi) -> None:
     bot.chats[OPERATORS["id"]] = OPERATORS
     fallback, data = await ask_and_get_fallback(bot, "как приготовить борщ")
     intruder = FakeBotApi.user(403, "ru", "Чужой")
@@ -179,9 +175,8 @@ async def test_a_forged_or_repeated_operator_tap_sends_nothing(fresh_bot: FakeBo
 
 
 async def test_a_long_question_reaches_the_operators_and_a_long_reply_the_resident(
-    fresh_bot: FakeBotApi,
+    bot: FakeBotApi,
 ) -> None:
-    bot = fresh_bot
     bot.chats[OPERATORS["id"]] = OPERATORS
     long_question = "как приготовить борщ & <щи> " * 150  # 4,200 characters with the markup
     fallback, data = await ask_and_get_fallback(bot, long_question[:4000])
@@ -207,8 +202,7 @@ def joined(calls: list[Call]) -> str:
     return "".join(c.result["text"] for c in calls)
 
 
-async def test_an_edited_operator_reply_is_not_sent_twice(fresh_bot: FakeBotApi) -> None:
-    bot = fresh_bot
+async def test_an_edited_operator_reply_is_not_sent_twice(bot: FakeBotApi) -> None:
     bot.chats[OPERATORS["id"]] = OPERATORS
     fallback, data = await ask_and_get_fallback(bot, "как приготовить борщ")
     await bot.push_callback(RESIDENT, fallback, data)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from tests.fake_bot_api import FakeBotApi
+
+pytestmark = pytest.mark.slow  # Telegram answers 502 for 8 seconds
 
 
 async def test_questions_asked_while_sending_fails_are_answered_after_it_recovers(

@@ -15,6 +15,8 @@ from .conftest import ADMIN, TOKEN
 from .test_broadcast import confirm_last, received, subscribe_many
 from .test_run import finish, run_env, start_bot
 
+pytestmark = pytest.mark.slow  # a broadcast at 50 a second, stopped and restarted: ~8 s each
+
 RATE = 50
 TEXT = "Плановые работы на портале Госуслуг в субботу"
 

@@ -13,6 +13,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tests.fake_bot_api import FakeBotApi
 
 from .conftest import TOKEN
@@ -55,6 +57,7 @@ async def restart_until_all_answered(
     return logs
 
 
+@pytest.mark.slow  # a burst of 200, kill -9, a restart: ~10 s
 async def test_after_kill_9_every_question_is_answered_after_the_restart(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
@@ -95,6 +98,7 @@ async def test_an_update_delivered_twice_is_answered_once(bot: FakeBotApi) -> No
     assert len(bot.sent(user["id"])) == 2 and "охот" in replies[1].result["text"].lower()
 
 
+@pytest.mark.slow  # 900 questions answered at Telegram's 30 a second: ~30 s
 async def test_a_stop_is_quick_however_long_the_queue_and_the_rest_is_answered_after(
     api: FakeBotApi, tmp_path: Path
 ) -> None:

@@ -18,7 +18,12 @@ from tests.fake_bot_api import REJECTED_TOKEN, FakeBotApi
 
 from .conftest import TOKEN
 
+# Each test starts `smolbot run` as a process: ~1 s of CPU to import and start, every time.
+pytestmark = pytest.mark.slow
+
 USER = FakeBotApi.user(555, "ru")
+# `smolbot run` finds the knowledge base compiled, as on every start after the first one.
+compiled_before = pytest.mark.usefixtures("kb_path")
 
 
 def run_env(api: FakeBotApi, tmp_path: Path, token: str) -> dict[str, str]:
@@ -55,6 +60,7 @@ async def run_to_exit(env: dict[str, str], cwd: Path) -> tuple[int | None, str]:
     return process.returncode, logs
 
 
+@compiled_before
 async def test_run_answers_then_stops_cleanly_and_never_logs_the_token(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
@@ -79,6 +85,7 @@ async def test_run_answers_then_stops_cleanly_and_never_logs_the_token(
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path  # residents' words
 
 
+@compiled_before
 @pytest.mark.parametrize(
     ("token", "expected"),
     [
@@ -100,6 +107,7 @@ async def test_run_with_a_bad_token_says_so_in_one_line(
     assert token not in logs or token == "not-a-token"
 
 
+@compiled_before
 async def test_run_without_a_reachable_api_says_so_in_one_line(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
@@ -115,6 +123,7 @@ async def test_run_without_a_reachable_api_says_so_in_one_line(
     assert "Traceback" not in logs and TOKEN not in logs
 
 
+@compiled_before
 async def test_run_with_a_corrupt_database_says_so_in_one_line(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
@@ -137,6 +146,7 @@ def read_only(path: Path) -> None:
         pytest.skip(f"this filesystem cannot make a file immutable: {result.stderr!r}")
 
 
+@compiled_before
 async def test_run_with_a_read_only_database_stops_at_once_in_one_line(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
@@ -160,6 +170,7 @@ async def test_run_with_a_read_only_database_stops_at_once_in_one_line(
     ]
 
 
+@compiled_before
 async def test_run_refuses_another_applications_database_and_leaves_it_as_it_was(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
@@ -177,6 +188,7 @@ async def test_run_refuses_another_applications_database_and_leaves_it_as_it_was
     assert database.read_bytes() == before
 
 
+@compiled_before
 async def test_run_with_a_database_that_lost_its_tables_stops_in_one_line(
     api: FakeBotApi, tmp_path: Path
 ) -> None:

@@ -11,11 +11,15 @@ import sqlite3
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from tests.fake_bot_api import FakeBotApi
 
 from .conftest import TOKEN
 from .test_run import finish, run_env, start_bot
+
+# Each test starts `smolbot run` as a process, in webhook mode, and floods it: ~3 s each.
+pytestmark = pytest.mark.slow
 
 SECRET = "s3cret-webhook-token"
 USER = FakeBotApi.user(701, "ru")
@@ -60,6 +64,7 @@ def rss_mib(pid: int) -> float:
     raise AssertionError("no VmRSS")
 
 
+@pytest.mark.usefixtures("kb_path")  # compiled on an earlier start
 async def test_webhook_reads_no_body_without_the_secret(api: FakeBotApi, tmp_path: Path) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -83,6 +88,7 @@ async def test_webhook_reads_no_body_without_the_secret(api: FakeBotApi, tmp_pat
     assert process.returncode == 0 and "Traceback" not in logs
 
 
+@pytest.mark.usefixtures("kb_path")  # compiled on an earlier start
 async def test_webhook_refuses_requests_without_the_secret_and_answers_real_ones(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
