@@ -1,8 +1,9 @@
 """The durable broadcast worker: every subscriber once, at a steady rate, through floods,
 blocked users and restarts.
 
-Deliveries live in SQLite (bot/storage/broadcasts.py). The worker claims a small batch (about 0.2 s of
-sending), sends it paced to the configured rate, and records the results in one transaction.
+Deliveries live in SQLite (bot/storage/broadcasts.py). The worker claims a small batch (about
+0.2 s of sending), sends it paced to the configured rate, and records the results in one
+transaction.
 After a crash the claimed-but-unrecorded batch is sent again: duplicates are limited to that
 batch, and nobody is skipped. Each messenger's adapter sends through the `Sender` interface
 and says what became of a message: "retry after N" pauses that messenger's sending for N
