@@ -26,7 +26,8 @@ class _Bot:
     def __init__(self, send: Callable[[int, str], Awaitable[object]]) -> None:
         self._send = send
 
-    async def send_message(self, chat_id: int, text: str) -> object:
+    async def send_message(self, chat_id: int, text: str, **api_kwargs: object) -> object:
+        """`api_kwargs`: what the outlet passes on to PTB (rate_limit_args)."""
         return await self._send(chat_id, text)
 
 
