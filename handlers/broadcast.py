@@ -25,7 +25,7 @@ def progress_text(lang: str, p: Progress, with_rate: bool = True) -> str:
         head = t(lang, "broadcast_cancelled" if p.cancelled else "broadcast_done")
     else:
         head = t(lang, "broadcast_running")
-    counts = {k: number(lang, v) for k, v in vars_of(p).items()}
+    counts = {k: number(lang, v) for k, v in _delivery_counts(p).items()}
     lines = [
         f"<b>{escape(head)}</b> {t(lang, 'broadcast_number', id=p.broadcast_id)}",
         f"{bar} {percent(lang, share)}",
@@ -39,7 +39,8 @@ def progress_text(lang: str, p: Progress, with_rate: bool = True) -> str:
     return "\n".join(lines)
 
 
-def vars_of(p: Progress) -> dict[str, int]:
+def _delivery_counts(p: Progress) -> dict[str, int]:
+    """The figures a progress line names, by the catalogue's placeholders."""
     return {"sent": p.sent, "total": p.total, "failed": p.failed, "blocked": p.blocked}
 
 
