@@ -13,6 +13,7 @@ from bot.channels.telegram.updates import PerChatOrder
 from bot.config import load_settings
 from bot.engine.answer import Engine
 from bot.flood import FloodGuard
+from bot.kb.model import KnowledgeBase
 from tests.fake_bot_api import FakeBotApi
 
 TOKEN = "123456789:AAAbbbCCCdddEEEfffGGGhhhIIIjjjKKKlll"
@@ -67,4 +68,13 @@ async def running_bot(
 async def bot(api: FakeBotApi, engine: Engine, tmp_path: Path) -> AsyncIterator[FakeBotApi]:
     """A running bot; the test talks to it through `api` and reads what it sent."""
     async with running_bot(api, engine, tmp_path / "bot.sqlite3") as running:
+        yield running
+
+
+@pytest.fixture
+async def fresh_bot(
+    api: FakeBotApi, kb: KnowledgeBase, tmp_path: Path
+) -> AsyncIterator[FakeBotApi]:
+    """A bot with an engine of its own, for a test that teaches it new phrasings."""
+    async with running_bot(api, Engine(kb), tmp_path / "bot.sqlite3") as running:
         yield running

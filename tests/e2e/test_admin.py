@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.engine.answer import Engine
 from bot.kb.loader import load_dir
-from bot.kb.model import KnowledgeBase
 from tests.fake_bot_api import Call, FakeBotApi
 
 from .conftest import ADMIN, OPERATORS, running_bot
@@ -17,15 +13,6 @@ from .test_chat import buttons, callbacks
 
 RESIDENT = FakeBotApi.user(401, "ru", "Ольга")
 OPERATOR = FakeBotApi.user(402, "ru", "Оператор")
-
-
-@pytest.fixture
-async def fresh_bot(
-    api: FakeBotApi, kb: KnowledgeBase, tmp_path: Path
-) -> AsyncIterator[FakeBotApi]:
-    """A bot with an engine of its own, for a test that teaches it new phrasings."""
-    async with running_bot(api, Engine(kb), tmp_path / "bot.sqlite3") as running:
-        yield running
 
 
 async def test_stats(bot: FakeBotApi) -> None:

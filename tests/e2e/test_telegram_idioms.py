@@ -4,13 +4,11 @@ message gets from PTB's Defaults, and failures reported to the administrators.""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.engine.answer import Engine
-from bot.kb.model import KnowledgeBase
 from handlers import routes
 from handlers.turn import Turn
 from tests.fake_bot_api import FakeBotApi
@@ -20,15 +18,6 @@ from .test_chat import buttons
 
 RESIDENT = FakeBotApi.user(411, "ru", "Пётр")
 ADMIN_ONLY = {"stats", "unanswered", "broadcast", "broadcast_status", "broadcast_cancel"}
-
-
-@pytest.fixture
-async def fresh_bot(
-    api: FakeBotApi, kb: KnowledgeBase, tmp_path: Path
-) -> AsyncIterator[FakeBotApi]:
-    """A bot with an engine of its own, for a test that teaches it new phrasings."""
-    async with running_bot(api, Engine(kb), tmp_path / "bot.sqlite3") as running:
-        yield running
 
 
 def names(commands: list[dict[str, str]]) -> set[str]:

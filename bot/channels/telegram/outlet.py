@@ -56,24 +56,17 @@ class TelegramOutlet:
     async def _send(self, chat_id: int, reply: Reply, thread_id: int | None) -> int | None:
         keyboard = markup(reply.keyboard)
         if reply.file is not None:
-            document = InputFile(reply.file.data, filename=reply.file.filename)
-            caption = reply.html or None
-            if reply.file.kind == "photo":
-                sent = await self.bot.send_photo(
-                    chat_id,
-                    document,
-                    caption=caption,
-                    reply_markup=keyboard,
-                    message_thread_id=thread_id,
-                )
-            else:
-                sent = await self.bot.send_document(
-                    chat_id,
-                    document,
-                    caption=caption,
-                    reply_markup=keyboard,
-                    message_thread_id=thread_id,
-                )
+            upload = InputFile(reply.file.data, filename=reply.file.filename)
+            send_file = (
+                self.bot.send_photo if reply.file.kind == "photo" else self.bot.send_document
+            )
+            sent = await send_file(
+                chat_id,
+                upload,
+                caption=reply.html or None,
+                reply_markup=keyboard,
+                message_thread_id=thread_id,
+            )
             return sent.message_id
         parts = split_message(reply.html, self.max_text)
         message_id = None
