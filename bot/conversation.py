@@ -17,6 +17,9 @@ MAX_PAYLOAD_BYTES = 64
 # Photo captions: Telegram's limit; flows cut plain text to it before escaping.
 MAX_CAPTION = 1024
 
+# Telegram numbers messages; MAX names them ("mid.0123abcd...").
+MessageId = int | str
+
 EventKind = Literal["message", "tap", "edited", "other", "started"]
 
 
@@ -36,11 +39,11 @@ class Event:
     command: str | None = None  # "rank" for "/rank 2019" (lower case)
     args: str = ""  # "2019"
     addressed: bool = True  # in a group: the message mentions the bot or replies to it
-    reply_to: int | None = None  # the id of the message this one replies to
+    reply_to: MessageId | None = None  # the id of the message this one replies to
     reply_to_html: str = ""  # that message's text or caption, as HTML
     payload: str | None = None  # a tapped button's payload ("" if it carried none)
     tap_id: str | None = None  # to answer the tap (stops the button spinning)
-    message_id: int | None = None  # this message, or the one whose button was tapped
+    message_id: MessageId | None = None  # this message, or the one whose button was tapped
     thread_id: int | None = None  # a forum topic in a group, where replies go
     update_id: int | None = None  # the messenger's id for this delivery, to log once
 
@@ -110,11 +113,13 @@ class Outlet(Protocol):
         """The longest text one message may carry, in the units the messenger counts."""
         ...
 
-    async def send(self, chat_id: int, reply: Reply, thread_id: int | None = None) -> int | None:
+    async def send(
+        self, chat_id: int, reply: Reply, thread_id: int | None = None
+    ) -> MessageId | None:
         """Send; returns the id of the (last) message sent."""
         ...
 
-    async def edit(self, chat_id: int, message_id: int, reply: Reply) -> None:
+    async def edit(self, chat_id: int, message_id: MessageId, reply: Reply) -> None:
         """Replace a message's text and buttons (unchanged text is not an error)."""
         ...
 

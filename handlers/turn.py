@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.conversation import Event, Outlet, Reply
+from bot.conversation import Event, MessageId, Outlet, Reply
 from bot.i18n import DEFAULT_LANGUAGE
 from bot.services import Services
 
@@ -40,7 +40,7 @@ class Turn:
     def is_admin(self) -> bool:
         return self.services.is_admin(self.event.user)
 
-    async def say(self, reply: Reply | str) -> int | None:
+    async def say(self, reply: Reply | str) -> MessageId | None:
         """Reply in the event's chat (a str is HTML); returns the id of the last message."""
         if isinstance(reply, str):
             reply = Reply(reply)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.conversation import MessageId
 from bot.peer import Peer
 from bot.storage.database import Database, now
 
@@ -17,7 +18,7 @@ class Broadcast:
     admin_chat_id: int
     text: str
     status: str
-    progress_message_id: int | None
+    progress_message_id: MessageId | None  # an integer on Telegram, a "mid.…" on MAX
     started_at: str | None
 
 
@@ -86,7 +87,7 @@ class Broadcasts:
         )
         return cursor.rowcount == 1
 
-    async def set_progress_message(self, broadcast_id: int, message_id: int) -> None:
+    async def set_progress_message(self, broadcast_id: int, message_id: MessageId) -> None:
         await self._db.write_one(
             "UPDATE broadcasts SET progress_message_id = ? WHERE id = ?",
             (message_id, broadcast_id),

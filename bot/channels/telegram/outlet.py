@@ -8,7 +8,7 @@ from telegram.ext import ExtBot
 
 from bot.channels.telegram.inbox import DurableUpdateQueue
 from bot.channels.telegram.rate_limit import ONE_TRY, RateLimitArgs, retry_seconds
-from bot.conversation import Blocked, DeliveryError, Keyboard, Outcome, Reply
+from bot.conversation import Blocked, DeliveryError, Keyboard, MessageId, Outcome, Reply
 from bot.engine.render import TELEGRAM_LIMIT, split_message
 from bot.peer import TELEGRAM
 
@@ -47,7 +47,9 @@ class TelegramOutlet:
         self.bot = bot
         self.inbox = inbox
 
-    async def send(self, chat_id: int, reply: Reply, thread_id: int | None = None) -> int | None:
+    async def send(
+        self, chat_id: int, reply: Reply, thread_id: int | None = None
+    ) -> MessageId | None:
         try:
             return await self._send(chat_id, reply, thread_id)
         except TelegramError as exc:
@@ -78,12 +80,12 @@ class TelegramOutlet:
             message_id = sent.message_id
         return message_id
 
-    async def edit(self, chat_id: int, message_id: int, reply: Reply) -> None:
+    async def edit(self, chat_id: int, message_id: MessageId, reply: Reply) -> None:
         try:
             await self.bot.edit_message_text(
                 reply.html,
                 chat_id=chat_id,
-                message_id=message_id,
+                message_id=int(message_id),
                 reply_markup=markup(reply.keyboard),
             )
         except BadRequest as exc:
