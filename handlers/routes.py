@@ -37,6 +37,20 @@ ADMIN_COMMANDS: dict[str, Flow] = {
     "broadcast_status": broadcast.status,
     "broadcast_cancel": broadcast.cancel,
 }
+# The command menus, in the order shown (each messenger's adapter sets them up).
+RESIDENT_MENU = (
+    "start",
+    "rank",
+    "share",
+    "services",
+    "language",
+    "subscribe",
+    "unsubscribe",
+    "facts",
+    "forget_me",
+    "help",
+)
+ADMIN_MENU = ("stats", "unanswered", "broadcast", "broadcast_status", "broadcast_cancel")
 # Button payloads: what a pattern captures is the flow's `turn.parts`; a payload no pattern
 # takes (an older version's button, or forged) gets "this button has expired".
 TOPIC = r"([a-z0-9-]{1,40})"

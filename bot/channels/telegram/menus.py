@@ -12,22 +12,10 @@ from telegram.ext import ExtBot
 
 from bot.channels.telegram.rate_limit import RateLimitArgs
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from handlers.routes import ADMIN_MENU, RESIDENT_MENU
 
 log = logging.getLogger(__name__)
 
-RESIDENT_COMMANDS = (
-    "start",
-    "rank",
-    "share",
-    "services",
-    "language",
-    "subscribe",
-    "unsubscribe",
-    "facts",
-    "forget_me",
-    "help",
-)
-ADMIN_COMMANDS = ("stats", "unanswered", "broadcast", "broadcast_status", "broadcast_cancel")
 # Each menu is set per language, and once without one for users of every other language.
 MENU_LANGUAGES: tuple[tuple[str | None, str], ...] = (
     (None, DEFAULT_LANGUAGE),
@@ -42,7 +30,7 @@ def commands(names: tuple[str, ...], lang: str) -> list[BotCommand]:
 async def set_up_menus(bot: ExtBot[RateLimitArgs], admin_ids: Collection[int]) -> None:
     for code, lang in MENU_LANGUAGES:
         await bot.set_my_commands(
-            commands(RESIDENT_COMMANDS, lang),
+            commands(RESIDENT_MENU, lang),
             scope=BotCommandScopeAllPrivateChats(),
             language_code=code,
         )
@@ -52,7 +40,7 @@ async def set_up_menus(bot: ExtBot[RateLimitArgs], admin_ids: Collection[int]) -
         try:
             for code, lang in MENU_LANGUAGES:
                 await bot.set_my_commands(
-                    commands(RESIDENT_COMMANDS + ADMIN_COMMANDS, lang),
+                    commands(RESIDENT_MENU + ADMIN_MENU, lang),
                     scope=BotCommandScopeChat(admin),
                     language_code=code,
                 )
