@@ -8,15 +8,19 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+
+from bot.peer import MAX, TELEGRAM
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # The knowledge base's YAML files and the lexicon (KB_DATA_DIR).
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_MAX_API_BASE_URL = "https://platform-api2.max.ru"
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Telegram allows about 30 messages a second to different users; stay just under it.
@@ -73,6 +77,26 @@ class Settings:
     webhook_port: int = 8080
     operators_chat_id: int | None = None
     errors_chat_id: int | None = None  # where failures are reported
+    # MAX: the token from business.max.ru, its API, its administrators (MAX user ids), the PEM
+    # bundle with the Russian Ministry of Digital Development's root certificate, and an
+    # optional webhook (MAX posts to it with the secret in X-Max-Bot-Api-Secret).
+    max_bot_token: Secret | None = None
+    max_api_base_url: str = DEFAULT_MAX_API_BASE_URL
+    max_admin_ids: frozenset[int] = field(default_factory=frozenset)
+    max_ca_bundle: Path | None = None
+    max_webhook_url: str | None = None
+    max_webhook_secret: Secret | None = None
+    max_webhook_port: int = 8081  # behind the reverse proxy that takes MAX's HTTPS on 443
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """The messengers this process serves: those whose token is set."""
+        found = []
+        if self.telegram_bot_token is not None:
+            found.append(TELEGRAM)
+        if self.max_bot_token is not None:
+            found.append(MAX)
+        return tuple(found)
 
     def require_token(self) -> Secret:
         if self.telegram_bot_token is None:
@@ -136,6 +160,64 @@ def _proxy(raw: str) -> Secret:
     return Secret(raw)
 
 
+def _ids(name: str, raw: str | None) -> list[int]:
+    """Comma-separated numeric user ids, in the order given."""
+    ids: list[int] = []
+    for part in (raw or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not re.fullmatch(r"-?\d+", part):
+            raise ConfigError(f"{name} must be comma-separated numeric user ids, got {part!r}")
+        ids.append(int(part))
+    return ids
+
+
+def _max_settings(get: Callable[[str], str | None]) -> dict[str, Any]:
+    """The MAX_* settings, checked; MAX_WEBHOOK_URL must be https (MAX posts only there)."""
+    token = get("MAX_BOT_TOKEN")
+    if token is not None and not re.fullmatch(r"[A-Za-z0-9_.:-]{16,512}", token):
+        raise ConfigError(
+            "MAX_BOT_TOKEN is malformed: paste the token from the bot's page on business.max.ru"
+        )
+    base_url = get("MAX_API_BASE_URL") or DEFAULT_MAX_API_BASE_URL
+    if not re.match(r"^https?://[^\s/]+", base_url):
+        raise ConfigError(
+            f"MAX_API_BASE_URL must be an http(s) URL, e.g. {DEFAULT_MAX_API_BASE_URL}, "
+            f"got {base_url!r}"
+        )
+    bundle = get("MAX_CA_BUNDLE")
+    ca_bundle = _path(bundle) if bundle is not None else None
+    if ca_bundle is not None and not ca_bundle.is_file():
+        raise ConfigError(
+            f"MAX_CA_BUNDLE must be a PEM file with the Russian Trusted Root CA, got {bundle!r}"
+        )
+    webhook_url = get("MAX_WEBHOOK_URL")
+    webhook_secret = get("MAX_WEBHOOK_SECRET")
+    if webhook_url is not None:
+        if not re.match(r"^https?://[^\s/]+", webhook_url):
+            raise ConfigError(
+                f"MAX_WEBHOOK_URL must be the public https URL of the webhook, got {webhook_url!r}"
+            )
+        if webhook_secret is None or not re.fullmatch(r"[A-Za-z0-9_-]{5,256}", webhook_secret):
+            raise ConfigError(
+                "MAX_WEBHOOK_SECRET is required with MAX_WEBHOOK_URL:"
+                " 5-256 characters of A-Z, a-z, 0-9, _ and -"
+            )
+    port_text = get("MAX_WEBHOOK_PORT") or "8081"
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ConfigError(f"MAX_WEBHOOK_PORT must be a port number, got {port_text!r}")
+    return {
+        "max_webhook_port": int(port_text),
+        "max_bot_token": Secret(token) if token else None,
+        "max_api_base_url": base_url.rstrip("/"),
+        "max_admin_ids": frozenset(_ids("MAX_ADMIN_IDS", get("MAX_ADMIN_IDS"))),
+        "max_ca_bundle": ca_bundle,
+        "max_webhook_url": webhook_url,
+        "max_webhook_secret": Secret(webhook_secret) if webhook_secret else None,
+    }
+
+
 def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
     """Settings from `env` (default os.environ) over `env_file` (default ./.env)."""
     merged = read_env_file(env_file if env_file is not None else Path.cwd() / ".env")
@@ -157,14 +239,7 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
             f"got {base_url!r}"
         )
     proxy = get("TELEGRAM_PROXY")
-    admin_ids: list[int] = []
-    for part in (get("ADMIN_IDS") or "").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if not re.fullmatch(r"-?\d+", part):
-            raise ConfigError(f"ADMIN_IDS must be comma-separated numeric user ids, got {part!r}")
-        admin_ids.append(int(part))
+    admin_ids = _ids("ADMIN_IDS", get("ADMIN_IDS"))
     level = (get("LOG_LEVEL") or "INFO").upper()
     if level not in _LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, got {level!r}")
@@ -222,4 +297,5 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
         operators_chat_id=int(operators) if operators is not None else None,
         # Failures are reported to ERRORS_CHAT_ID, else to the first administrator listed.
         errors_chat_id=int(errors_chat) if errors_chat is not None else next(iter(admin_ids), None),
+        **_max_settings(get),
     )

@@ -12,7 +12,7 @@ from bot.conversation import Outlet
 from bot.engine.answer import Engine
 from bot.facts import Fact
 from bot.flood import FloodGuard
-from bot.peer import TELEGRAM, Peer
+from bot.peer import MAX, TELEGRAM, Peer
 from bot.storage import Storage
 
 
@@ -31,7 +31,8 @@ class Services:
     before_stats: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def admin_ids(self, channel: str) -> frozenset[int]:
-        return self.settings.admin_ids if channel == TELEGRAM else frozenset()
+        by_channel = {TELEGRAM: self.settings.admin_ids, MAX: self.settings.max_admin_ids}
+        return by_channel.get(channel, frozenset())
 
     def is_admin(self, user: Peer | None) -> bool:
         return user is not None and user.id in self.admin_ids(user.channel)
