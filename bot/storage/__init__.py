@@ -1,7 +1,7 @@
 """The bot's own data in SQLite: one store per kind of record, over one connection and writer.
 
 `Storage` opens the file (checking it is ours, migrating it in one transaction) and holds the
-stores: `users`, `questions`, `broadcasts`, `phrasings`, `operators`, `inbox`.
+stores: `users`, `questions`, `broadcasts`, `phrasings`, `operators`, `inbox`, `max_inbox`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from bot.peer import Peer
 from bot.storage.broadcasts import Broadcast, Broadcasts, DeliveryResult
 from bot.storage.database import Database, NotOurDatabase, keep_from_others, make_private
 from bot.storage.inbox import InboxTable
+from bot.storage.max_inbox import MaxInbox
 from bot.storage.operators import OperatorThreads
 from bot.storage.phrasings import Phrasings
 from bot.storage.questions import Question, Questions, Stats
@@ -42,6 +43,7 @@ class Storage:
         self.phrasings = Phrasings(self.database)
         self.operators = OperatorThreads(self.database)
         self.inbox = InboxTable(self.database)
+        self.max_inbox = MaxInbox(self.database)
 
     async def __aenter__(self) -> Storage:
         await self.open()

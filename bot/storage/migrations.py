@@ -137,6 +137,22 @@ MIGRATIONS: Sequence[Sequence[str]] = (
         "ALTER TABLE broadcasts ADD COLUMN admin_channel TEXT NOT NULL DEFAULT 'telegram'",
         "ALTER TABLE extra_phrasings ADD COLUMN asked_channel TEXT NOT NULL DEFAULT 'telegram'",
     ),
+    # 6: MAX's updates as received, in order, until handled, with the key that names each
+    # ("m:<mid>", "c:<callback id>"...); and a messenger's polling position (MAX's marker).
+    (
+        """CREATE TABLE max_inbox (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            received_at TEXT NOT NULL,
+            body TEXT NOT NULL,
+            done INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX max_inbox_pending ON max_inbox (done, id)",
+        """CREATE TABLE channel_state (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID""",
+    ),
 )
 
 _CREATE = re.compile(r"^\s*CREATE TABLE (\w+)", re.IGNORECASE)
