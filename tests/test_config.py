@@ -68,3 +68,45 @@ def test_telegram_proxy_may_carry_a_password_that_never_shows() -> None:
     with pytest.raises(ConfigError) as refused:
         load_settings({"TELEGRAM_PROXY": "ftp://smol:Pa55word@proxy:21"}, Path("/nonexistent"))
     assert "Pa55word" not in str(refused.value) and "ftp://***@proxy:21" in str(refused.value)
+
+
+MAX_TOKEN = "max-test-token-0123456789abcdef"
+
+
+def test_max_settings_and_which_messengers_run(tmp_path: Path) -> None:
+    bundle = tmp_path / "russian_trusted_root_ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+    settings = load_settings(
+        {
+            "MAX_BOT_TOKEN": MAX_TOKEN,
+            "MAX_ADMIN_IDS": "7, 8",
+            "MAX_CA_BUNDLE": str(bundle),
+            "MAX_WEBHOOK_URL": "https://bot.example.ru/max",
+            "MAX_WEBHOOK_SECRET": "s3cret-value",
+        },
+        Path("/nonexistent"),
+    )
+    assert settings.channels == ("max",)
+    assert settings.max_api_base_url == "https://platform-api2.max.ru"
+    assert settings.max_admin_ids == frozenset({7, 8}) and settings.admin_ids == frozenset()
+    assert settings.max_ca_bundle == bundle
+    assert MAX_TOKEN not in repr(settings)
+    both = load_settings({"MAX_BOT_TOKEN": MAX_TOKEN, "TELEGRAM_BOT_TOKEN": TOKEN}, Path("/x"))
+    assert both.channels == ("telegram", "max")
+    assert load_settings({}, Path("/nonexistent")).channels == ()
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"MAX_BOT_TOKEN": "short"}, "MAX_BOT_TOKEN is malformed"),
+        ({"MAX_ADMIN_IDS": "1,x"}, "MAX_ADMIN_IDS must be comma-separated numeric user ids"),
+        ({"MAX_API_BASE_URL": "platform-api2.max.ru"}, "MAX_API_BASE_URL must be an http(s) URL"),
+        ({"MAX_CA_BUNDLE": "/nonexistent/ca.pem"}, "MAX_CA_BUNDLE must be a PEM file"),
+        ({"MAX_WEBHOOK_URL": "https://x.ru/max"}, "MAX_WEBHOOK_SECRET is required"),
+        ({"MAX_WEBHOOK_PORT": "http"}, "MAX_WEBHOOK_PORT must be a port number"),
+    ],
+)
+def test_malformed_max_settings_are_named(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_settings(env, Path("/nonexistent"))

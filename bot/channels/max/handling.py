@@ -1,0 +1,90 @@
+"""Updates handed to the flows: one chat's in the order they came, chats side by side, each
+marked done in the inbox once handled (in small batches, as the Telegram side does)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any
+
+from bot.storage.max_inbox import MaxInbox
+
+log = logging.getLogger(__name__)
+
+DONE_EVERY = 0.2  # seconds between writes of done marks
+CONCURRENT = 64  # updates being handled at once, across chats
+
+Handle = Callable[[dict[str, Any]], Awaitable[None]]
+OrderKey = Callable[[dict[str, Any]], Hashable]
+
+
+class UpdateHandling:
+    def __init__(self, inbox: MaxInbox, handle: Handle, order_key: OrderKey) -> None:
+        self.inbox = inbox
+        self.handle = handle
+        self.order_key = order_key
+        self._chats: dict[Hashable, asyncio.Lock] = {}
+        self._waiting: dict[Hashable, int] = {}
+        self._slots = asyncio.Semaphore(CONCURRENT)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._done: list[str] = []
+        self._sent: list[int] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    def submit(self, key: str, update: dict[str, Any]) -> None:
+        """Handle `update` after the earlier updates of its chat."""
+        chat = self.order_key(update)
+        lock = self._chats.setdefault(chat, asyncio.Lock())
+        self._waiting[chat] = self._waiting.get(chat, 0) + 1
+        task = asyncio.create_task(self._run(key, update, chat, lock), name=f"max-update-{key}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def sent(self, question_id: int) -> None:
+        """The answer to a logged question went out (recorded with the next done marks)."""
+        self._sent.append(question_id)
+        self._schedule_write()
+
+    async def drain(self, grace: float) -> None:
+        """Let the updates in hand finish, for at most `grace` seconds; what does not finish
+        stays pending in the inbox and is handled after the restart."""
+        if self._tasks:
+            _, unfinished = await asyncio.wait(set(self._tasks), timeout=grace)
+            for task in unfinished:
+                task.cancel()
+            await asyncio.gather(*unfinished, return_exceptions=True)
+        await self.write_done()
+
+    async def write_done(self) -> None:
+        done, self._done = self._done, []
+        sent, self._sent = self._sent, []
+        if done or sent:
+            await self.inbox.finish(done, sent)
+
+    async def _run(
+        self, key: str, update: dict[str, Any], chat: Hashable, lock: asyncio.Lock
+    ) -> None:
+        try:
+            async with lock, self._slots:
+                try:
+                    await self.handle(update)
+                except Exception:  # the flow's error is logged; the update is not retried
+                    log.exception("MAX update %s failed", key)
+                self._done.append(key)
+                self._schedule_write()
+        finally:
+            self._waiting[chat] -= 1
+            if not self._waiting[chat]:
+                del self._waiting[chat], self._chats[chat]
+
+    def _schedule_write(self) -> None:
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_soon(), name="max-done-marks")
+
+    async def _write_soon(self) -> None:
+        await asyncio.sleep(DONE_EVERY)
+        try:
+            await self.write_done()
+        except Exception:
+            log.exception("could not record handled MAX updates; they may be handled again")
