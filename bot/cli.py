@@ -209,21 +209,62 @@ async def database_problem(settings: Settings) -> str | None:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    """Long polling (or a webhook with WEBHOOK_URL) until SIGINT or SIGTERM."""
-    from telegram import Update
-    from telegram.error import InvalidToken, NetworkError
-
-    from bot.app import build_application
+    """Every messenger whose token is set, until SIGINT or SIGTERM: Telegram by long polling
+    (or a webhook with WEBHOOK_URL), MAX by long polling (or a webhook with MAX_WEBHOOK_URL)."""
     from bot.logs import configure_logging
 
-    settings.require_token()
+    if not settings.channels:
+        raise ConfigError(
+            "neither TELEGRAM_BOT_TOKEN nor MAX_BOT_TOKEN is set: put the token from @BotFather"
+            " or from business.max.ru into .env (see .env.example) or the environment"
+        )
     problem = asyncio.run(database_problem(settings))
     if problem is not None:
         print(
             f"smolbot: cannot use the database {settings.database_path}: {problem}", file=sys.stderr
         )
         return EXIT_INVALID
+    if settings.max_bot_token is not None and (failed := asyncio.run(max_problem(settings))):
+        reason, exit_code = failed
+        print(f"smolbot: {reason}", file=sys.stderr)
+        return exit_code
     configure_logging(settings)
+    if settings.telegram_bot_token is None:
+        from bot.app import serve_max
+
+        asyncio.run(serve_max(settings))
+        return EXIT_OK
+    return run_telegram(settings)
+
+
+async def max_problem(settings: Settings) -> tuple[str, int] | None:
+    """GET /me on MAX once before starting: a refused token is one line, not a traceback.
+    Returns why MAX cannot be used, and the exit code that means."""
+    from bot.channels.max.client import MaxApiError, MaxClient, MaxError
+
+    assert settings.max_bot_token is not None
+    client = MaxClient(settings.max_bot_token, settings.max_api_base_url, settings.max_ca_bundle)
+    try:
+        await client.me()
+    except MaxApiError as exc:
+        if exc.status == 401:
+            return "MAX rejected MAX_BOT_TOKEN; check it on business.max.ru", EXIT_USAGE
+        return f"MAX answered {exc} at {settings.max_api_base_url}", EXIT_INVALID
+    except MaxError as exc:
+        reason = f"cannot reach the MAX Bot API at {settings.max_api_base_url} ({exc})"
+        return reason, EXIT_INVALID
+    finally:
+        await client.close()
+    return None
+
+
+def run_telegram(settings: Settings) -> int:
+    """The Telegram Application runs the process (and starts MAX with it, if set)."""
+    from telegram import Update
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import build_application
+
     app = build_application(settings)
 
     async def check_token() -> None:
@@ -297,7 +338,7 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="smolbot", description="Smolensk e-services bot")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the Telegram bot")
+    sub.add_parser("run", help="run the bot on Telegram and/or MAX (whichever tokens are set)")
     ask = sub.add_parser("ask", help="answer one question (or '-' for one a line from stdin)")
     ask.add_argument("question", nargs="+", help="the question, or - to read questions from stdin")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
