@@ -45,6 +45,17 @@ async def stats(turn: Turn) -> None:
         ),
         t(lang, "admin_stats_votes", up=num(s.votes_up), down=num(s.votes_down)),
     ]
+    for channel, counts in s.by_channel.items():
+        lines.append(
+            t(
+                lang,
+                "admin_stats_channel",
+                channel=t(lang, f"channel_{channel}"),
+                users=num(counts.users),
+                subscribers=num(counts.subscribers),
+                questions=num(counts.questions),
+            )
+        )
     if s.top_topics:
         kb = services.engine.kb
         lines.append(t(lang, "admin_stats_top_topics"))

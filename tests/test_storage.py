@@ -174,3 +174,22 @@ async def test_version_4_rows_become_telegrams_when_users_get_a_channel(tmp_path
         assert await storage.operators.resident_chat(55) == tg(7)
         await storage.users.set_subscribed(Peer("max", 7), True)  # the same id, another person
         assert await storage.users.subscriber_count() == 2
+
+
+async def test_stats_count_each_messenger(tmp_path: Path) -> None:
+    async with Storage(tmp_path / "bot.sqlite3") as storage:
+        await storage.users.touch(tg(1), "ru")
+        await storage.users.touch(Peer("max", 1), "ru")
+        await storage.users.touch(Peer("max", 2), "en")
+        await storage.users.set_subscribed(Peer("max", 2), True)
+        await ask(storage, "паспорт", 1)
+        for _ in range(3):
+            await storage.questions.log(
+                channel="max", query="загс", lang="ru", status="none", topic=None, score=0.0
+            )
+        stats = await storage.questions.stats()
+    assert stats.users == 3 and stats.questions == 4
+    assert [(c, n.users, n.subscribers, n.questions) for c, n in stats.by_channel.items()] == [
+        ("telegram", 1, 0, 1),
+        ("max", 2, 1, 3),
+    ]

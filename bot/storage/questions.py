@@ -16,6 +16,13 @@ _FROM_MESSENGERS = f"channel IN ({', '.join(repr(c) for c in MESSENGERS)})"
 
 
 @dataclass(frozen=True, slots=True)
+class ChannelCounts:
+    users: int
+    subscribers: int
+    questions: int  # answered, clarified or not, whose answer went out
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     users: int
     subscribers: int
@@ -25,6 +32,8 @@ class Stats:
     top_topics: list[tuple[str, int]]
     votes_up: int
     votes_down: int
+    # Each messenger that has users or questions, in MESSENGERS order.
+    by_channel: dict[str, ChannelCounts]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +155,25 @@ class Questions:
         )
         return cursor.rowcount
 
+    async def _by_channel(self) -> dict[str, ChannelCounts]:
+        users = {
+            str(c): (int(n), int(s))
+            for c, n, s in await self._db.fetch_all(
+                "SELECT channel, count(*), sum(subscribed) FROM users GROUP BY channel"
+            )
+        }
+        questions = {
+            str(c): int(n)
+            for c, n in await self._db.fetch_all(
+                "SELECT channel, count(*) FROM questions WHERE sent = 1 GROUP BY channel"
+            )
+        }
+        return {
+            channel: ChannelCounts(*users.get(channel, (0, 0)), questions.get(channel, 0))
+            for channel in MESSENGERS
+            if channel in users or channel in questions
+        }
+
     async def stats(self) -> Stats:
         today = dt.datetime.now(dt.UTC).date().isoformat()
         count = self._db.count
@@ -159,6 +187,7 @@ class Questions:
             " AND status = 'answer' AND topic IS NOT NULL GROUP BY topic ORDER BY n DESC LIMIT 5"
         )
         return Stats(
+            by_channel=await self._by_channel(),
             users=await count("SELECT count(*) FROM users"),
             subscribers=await count("SELECT count(*) FROM users WHERE subscribed = 1"),
             questions_today=await count(
