@@ -309,7 +309,7 @@ class FakeMaxApi:
         self.token = token
         self.clock = clock
         self.allow_http_webhooks = allow_http_webhooks
-        self.calls: list[Call] = []
+        self.calls: list[Call] = []  # all but GET /updates answered with no updates
         self.violations: list[str] = []
         self.uploads: list[Upload] = []
         self.answers: list[dict[str, Any]] = []  # {"callback_id", "notification", "message"}

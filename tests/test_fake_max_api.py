@@ -534,3 +534,64 @@ async def test_a_subscription_gets_the_updates(fake: FakeMaxApi, api: Client) ->
         assert (await api("DELETE", "/subscriptions", {"url": url}))[0] == 404
     finally:
         await runner.cleanup()
+
+
+async def test_a_failed_webhook_delivery_can_be_retried(fake: FakeMaxApi, api: Client) -> None:
+    strict = FakeMaxApi(allow_http_webhooks=False)
+    await strict.start()
+    try:
+        status, _ = await Client(strict, api.session)(
+            "POST", "/subscriptions", json={"url": "http://127.0.0.1:1/hook"}
+        )
+        assert status == 400
+    finally:
+        await strict.stop()
+    await api("POST", "/subscriptions", json={"url": "http://127.0.0.1:1/hook"})
+    await fake.push_text(fake.user(7), "никто не слушает")
+    assert [status for _, status in fake.webhook_deliveries] == [0]
+    assert len(fake.undelivered) == 1
+    assert await fake.deliver_webhook() == [0]
+    assert len(fake.undelivered) == 1
+
+
+# -- what the pushes look like -------------------------------------------------------------------
+async def test_pushed_updates_have_maxs_shapes(fake: FakeMaxApi, api: Client) -> None:
+    user = fake.user(7, first_name="Анна")
+    fake.add_group(-200, "Совет")
+    group = await fake.push_group_text(-200, user, "всем привет")
+    assert group["message"]["recipient"] == {"chat_id": -200, "chat_type": "chat"}
+    photo = await fake.push_attachment(user)
+    assert "text" not in photo["message"]["body"]
+    assert photo["message"]["body"]["attachments"][0]["type"] == "image"
+    text = await fake.push_text(user, "опечатка")
+    edited = await fake.push_edit(user, fake.mid(text), "исправлено")
+    assert edited["update_type"] == "message_edited"
+    assert edited["message"]["body"]["text"] == "исправлено"
+    assert edited["message"]["sender"]["first_name"] == "Анна"
+    raw = await fake.push_raw({"update_type": "dialog_muted", "chat_id": fake.dialog(7)})
+    assert isinstance(raw["timestamp"], int)
+    _, body = await api("GET", "/updates", {"marker": "0", "timeout": "0"})
+    assert [u["update_type"] for u in body["updates"]] == [
+        "message_created",
+        "message_created",
+        "message_created",
+        "message_edited",
+        "dialog_muted",
+    ]
+
+
+async def test_an_answer_with_a_message_edits_it(fake: FakeMaxApi, api: Client) -> None:
+    user = fake.user(1)
+    text = "<b>Вопрос</b>"
+    _, body = await api.send(
+        fake.dialog(1), text=text, format="html", attachments=[keyboard([cb("a")])]
+    )
+    mid = body["message"]["body"]["mid"]
+    assert body["message"]["body"]["markup"] == [{"type": "strong", "from": 0, "length": 6}]
+    update = await fake.push_callback(user, mid, "a")
+    answer = {"message": {"text": "Ответ принят", "attachments": []}}
+    params = {"callback_id": update["callback"]["callback_id"]}
+    assert (await api("POST", "/answers", params, answer))[0] == 200
+    assert fake.message(mid)["body"]["text"] == "Ответ принят"
+    assert fake.keyboards_lost == [mid]
+    assert fake.history[mid][0]["body"]["text"] == "Вопрос"
