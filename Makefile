@@ -15,13 +15,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# With TELEGRAM_BOT_TOKEN (environment or .env) runs the bot; without it, the terminal chat.
+# With TELEGRAM_BOT_TOKEN and/or MAX_BOT_TOKEN (environment or .env) runs the bot on those
+# messengers; without either, the terminal chat.
 run: install
-	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] || grep -qsE '^TELEGRAM_BOT_TOKEN=.+' .env; then \
+	@if [ -n "$$TELEGRAM_BOT_TOKEN$$MAX_BOT_TOKEN" ] || grep -qsE '^(TELEGRAM|MAX)_BOT_TOKEN=.+' .env; then \
 		$(BIN)/smolbot run; \
 	else \
-		echo "TELEGRAM_BOT_TOKEN is not set: starting the terminal chat instead."; \
-		echo "To run the Telegram bot, put TELEGRAM_BOT_TOKEN=<token from @BotFather> into .env (see .env.example)."; \
+		echo "Neither TELEGRAM_BOT_TOKEN nor MAX_BOT_TOKEN is set: starting the terminal chat instead."; \
+		echo "To run the bot, put TELEGRAM_BOT_TOKEN=<token from @BotFather> and/or MAX_BOT_TOKEN=<token from business.max.ru> into .env (see .env.example)."; \
 		$(BIN)/smolbot chat; \
 	fi
 

@@ -199,10 +199,11 @@ def _max_settings(get: Callable[[str], str | None]) -> dict[str, Any]:
             raise ConfigError(
                 f"MAX_WEBHOOK_URL must be the public https URL of the webhook, got {webhook_url!r}"
             )
-        if webhook_secret is None or not re.fullmatch(r"[A-Za-z0-9_-]{5,256}", webhook_secret):
+        # No "_": the one character Telegram's secrets allow that MAX's may not.
+        if webhook_secret is None or not re.fullmatch(r"[A-Za-z0-9-]{5,256}", webhook_secret):
             raise ConfigError(
                 "MAX_WEBHOOK_SECRET is required with MAX_WEBHOOK_URL:"
-                " 5-256 characters of A-Z, a-z, 0-9, _ and -"
+                " 5-256 characters of A-Z, a-z, 0-9 and -"
             )
     port_text = get("MAX_WEBHOOK_PORT") or "8081"
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:

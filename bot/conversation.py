@@ -46,6 +46,9 @@ class Event:
     message_id: MessageId | None = None  # this message, or the one whose button was tapped
     thread_id: int | None = None  # a forum topic in a group, where replies go
     update_id: int | None = None  # the messenger's id for this delivery, to log once
+    # When the adapter received it (time.monotonic()), if it may be handled much later: flood
+    # control counts arrivals, not the pace at which a chat's replies may go out.
+    received_at: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

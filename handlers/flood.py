@@ -20,7 +20,7 @@ async def flooding(turn: Turn) -> bool:
         return False
     if turn.is_admin:
         return False
-    verdict = turn.services.flood.check(event.user)
+    verdict = turn.services.flood.check(event.user, event.received_at)
     if verdict == "ok":
         return False
     try:

@@ -15,6 +15,7 @@ from bot.engine.answer import Engine
 from bot.flood import FloodGuard
 from bot.kb.model import KnowledgeBase
 from tests.fake_bot_api import FakeBotApi
+from tests.fake_max_api import FakeMaxApi
 
 TOKEN = "123456789:AAAbbbCCCdddEEEfffGGGhhhIIIjjjKKKlll"
 ADMIN = FakeBotApi.user(900, "ru", "Админ")
@@ -78,3 +79,37 @@ async def fresh_bot(
     """A bot with an engine of its own, for a test that teaches it new phrasings."""
     async with running_bot(api, Engine(kb), tmp_path / "bot.sqlite3") as running:
         yield running
+
+
+MAX_ADMIN_ID = 8800  # an administrator on MAX
+
+
+def max_env(max_api: FakeMaxApi) -> dict[str, str]:
+    """Settings that make the bot serve MAX (against `max_api`) besides Telegram."""
+    return {
+        "MAX_BOT_TOKEN": max_api.token,
+        "MAX_API_BASE_URL": max_api.url,
+        "MAX_ADMIN_IDS": str(MAX_ADMIN_ID),
+    }
+
+
+@pytest.fixture
+async def max_api() -> AsyncIterator[FakeMaxApi]:
+    """A fake MAX Bot API (and its upload host) on free local ports."""
+    server = FakeMaxApi()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def both(
+    api: FakeBotApi, max_api: FakeMaxApi, engine: Engine, tmp_path: Path
+) -> AsyncIterator[tuple[FakeBotApi, FakeMaxApi]]:
+    """One bot serving Telegram and MAX over one database; MAX is polling when it starts."""
+    async with running_bot(api, engine, tmp_path / "bot.sqlite3", **max_env(max_api)):
+        await max_api.wait_polling()
+        try:
+            yield api, max_api
+        finally:
+            await max_api.end_long_polls()

@@ -28,7 +28,9 @@ compiled_before = pytest.mark.usefixtures("kb_path")
 
 def run_env(api: FakeBotApi, tmp_path: Path, token: str) -> dict[str, str]:
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KB_", "DATABASE_"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "MAX_", "KB_", "DATABASE_"))
     }
     env.update(
         TELEGRAM_BOT_TOKEN=token,

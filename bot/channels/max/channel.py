@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Hashable
+from dataclasses import replace
 from typing import Any, Protocol
 
 from bot.channels.max.client import MaxClient, MaxError
@@ -95,13 +96,14 @@ class MaxChannel:
                 log.exception("could not record the handled MAX updates at stop")
         await self.client.close()
 
-    async def _handle(self, update: dict[str, Any]) -> None:
+    async def _handle(self, update: dict[str, Any], received_at: float) -> None:
         services, outlet = self._services, self._outlet
         assert services is not None and outlet is not None
         event = to_event(update, self.username)
         if event is None:
             await self._answer_orphan_tap(update)
             return
+        event = replace(event, received_at=received_at)
         if event.user is not None and event.private:
             outlet.dialogs[event.user.id] = event.chat_id
         try:

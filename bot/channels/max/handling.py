@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
@@ -15,7 +16,8 @@ log = logging.getLogger(__name__)
 DONE_EVERY = 0.2  # seconds between writes of done marks
 CONCURRENT = 64  # updates being handled at once, across chats
 
-Handle = Callable[[dict[str, Any]], Awaitable[None]]
+# The update, and when it was received (time.monotonic()).
+Handle = Callable[[dict[str, Any], float], Awaitable[None]]
 OrderKey = Callable[[dict[str, Any]], Hashable]
 
 
@@ -37,7 +39,10 @@ class UpdateHandling:
         chat = self.order_key(update)
         lock = self._chats.setdefault(chat, asyncio.Lock())
         self._waiting[chat] = self._waiting.get(chat, 0) + 1
-        task = asyncio.create_task(self._run(key, update, chat, lock), name=f"max-update-{key}")
+        received_at = time.monotonic()
+        task = asyncio.create_task(
+            self._run(key, update, received_at, chat, lock), name=f"max-update-{key}"
+        )
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -63,12 +68,17 @@ class UpdateHandling:
             await self.inbox.finish(done, sent)
 
     async def _run(
-        self, key: str, update: dict[str, Any], chat: Hashable, lock: asyncio.Lock
+        self,
+        key: str,
+        update: dict[str, Any],
+        received_at: float,
+        chat: Hashable,
+        lock: asyncio.Lock,
     ) -> None:
         try:
             async with lock, self._slots:
                 try:
-                    await self.handle(update)
+                    await self.handle(update, received_at)
                 except Exception:  # the flow's error is logged; the update is not retried
                     log.exception("MAX update %s failed", key)
                 self._done.append(key)
