@@ -1,0 +1,65 @@
+"""MAX's receipt across restarts and refusals: the marker is stored with the updates, so what
+came while the bot was down is answered after the restart, and a batch MAX delivers again is
+answered once; a 429 or a 502 from MAX is waited out."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+from bot.engine.answer import Engine
+from tests.fake_bot_api import FakeBotApi
+from tests.fake_max_api import FakeMaxApi
+
+from .conftest import max_env, running_bot
+from .test_max import Bots, text, within_limits
+
+
+async def test_what_came_while_down_is_answered_once_after_a_restart(
+    api: FakeBotApi, max_api: FakeMaxApi, engine: Engine, tmp_path: Path
+) -> None:
+    database = tmp_path / "bot.sqlite3"
+    anna = max_api.user(301, "ru")
+    chat = max_api.dialog(301)
+    async with running_bot(api, engine, database, **max_env(max_api)):
+        await max_api.wait_polling()
+        await max_api.push_text(anna, "загс")
+        await max_api.wait_sent(chat)
+        await max_api.end_long_polls()
+    await max_api.push_text(anna, "сколько стоит загранпаспорт")  # while the bot is down
+    await max_api.push_text(anna, "/rank 2019")
+    # A real restart takes seconds; within one, the new process's polls and the old one's
+    # would be 3 in a second, over MAX's limit.
+    await asyncio.sleep(1.1)
+    async with running_bot(api, engine, database, **max_env(max_api)):
+        replies = await max_api.wait_sent(chat, 3)
+        assert "6000 ₽" in text(replies[1]) and "2019" in text(replies[2])
+        max_api.redeliver_from(0)  # MAX sends all three again...
+        polls = max_api.polls
+        await max_api.end_long_polls()  # ...with the answer to the poll waiting now
+        await max_api.wait_for_poll(polls + 1)  # the bot took them and polls again
+        await max_api.end_long_polls()
+    assert len(max_api.sent(chat)) == 3  # nothing answered twice
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM max_inbox WHERE done = 0").fetchone() == (0,)
+        assert db.execute("SELECT body FROM max_inbox").fetchall() == [("",)] * 3  # no words
+    within_limits(max_api)
+
+
+async def test_a_429_and_a_502_from_max_are_waited_out(both: Bots) -> None:
+    _, max_api = both
+    anna = max_api.user(301, "ru")
+    max_api.fail_next("POST /messages", 429, "too.many.requests", "Too many requests")
+    await max_api.push_text(anna, "загс")
+    (reply,) = await max_api.wait_sent(max_api.dialog(301))
+    assert "Регистрация брака" in text(reply)
+    max_api.fail_next("GET /updates", 502)
+    await max_api.end_long_polls()  # the next poll meets the 502
+    await max_api.wait_for(
+        lambda calls: any(c.method == "GET /updates" and c.status == 502 for c in calls)
+    )
+    await max_api.wait_polling(timeout=15)  # polling again after its backoff
+    await max_api.push_text(anna, "паспорт")
+    await max_api.wait_sent(max_api.dialog(301), 2, timeout=15)
+    assert max_api.violations == []
