@@ -75,13 +75,15 @@ def build_application(
         return services
 
     async def stop_services() -> None:
-        """Before the messengers' HTTP clients close: stop MAX receiving, then finish and
-        record the broadcast batch in flight."""
+        """Before the messengers' HTTP clients close: stop MAX receiving, finish and record
+        the broadcast batch in flight (through both messengers), then close MAX's client."""
         if max_channel is not None:
-            await max_channel.stop()
+            await max_channel.stop_receiving()
         for services in started:
             if services.worker is not None:
                 await services.worker.stop()
+        if max_channel is not None:
+            await max_channel.close()
 
     return build_telegram(settings, start_services, stop_services, storage.close, rate_limited)
 
@@ -110,9 +112,10 @@ async def serve_max(
     finally:  # also after a failed start: nothing left running, the database closed
         if purging is not None:
             purging.cancel()
-        await channel.stop()
+        await channel.stop_receiving()
         if services is not None and services.worker is not None:
             await services.worker.stop()
+        await channel.close()
         await storage.close()
 
 

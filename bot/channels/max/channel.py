@@ -79,9 +79,9 @@ class MaxChannel:
         await self._receiving.start()
         self._purging = asyncio.create_task(self._purge_regularly(), name="max-inbox-purge")
 
-    async def stop(self) -> None:
-        """Stop receiving, let the updates in hand finish, close the HTTP clients; twice is
-        the same as once."""
+    async def stop_receiving(self) -> None:
+        """Take no new update and let the ones in hand finish; sending still works (the
+        broadcast worker records its batch in flight after this). Twice is once."""
         if self._stopped:
             return
         self._stopped = True
@@ -94,6 +94,10 @@ class MaxChannel:
                 await self._handling.drain(self.stop_grace)
             except Exception:
                 log.exception("could not record the handled MAX updates at stop")
+
+    async def close(self) -> None:
+        """Close the HTTP clients: after the broadcast worker has stopped."""
+        await self.stop_receiving()
         await self.client.close()
 
     async def _handle(self, update: dict[str, Any], received_at: float) -> None:
