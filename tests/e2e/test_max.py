@@ -234,3 +234,18 @@ async def test_flood_is_held_back_on_max(
         await max_api.end_long_polls()
     assert len(max_api.sent(max_api.dialog(301))) < 12
     within_limits(max_api)
+
+
+async def test_in_a_max_group_the_bot_answers_only_when_mentioned(both: Bots) -> None:
+    _, max_api = both
+    anna = max_api.user(301, "ru")
+    group = max_api.add_group(-7001, "Смоляне")
+    await max_api.push_group_text(group["chat_id"], anna, "какое место в рейтинге")
+    await max_api.push_group_text(group["chat_id"], anna, "@smol_eservices_bot загранпаспорт")
+    (reply,) = await max_api.wait_sent(group["chat_id"])
+    assert "загранпаспорт" in text(reply).lower()
+    await max_api.push_group_text(group["chat_id"], anna, "/rank 2017")
+    replies = await max_api.wait_sent(group["chat_id"], 2)
+    assert "2017" in text(replies[1])
+    assert len(max_api.sent(group["chat_id"])) == 2  # the unaddressed question got no reply
+    within_limits(max_api)
