@@ -5,7 +5,6 @@ message's), files uploaded without the token, at most 2 messages a second to a c
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -16,14 +15,11 @@ from bot.conversation import Attachment, Blocked, DeliveryError, MessageId, Outc
 from bot.engine.render import split_message
 from bot.peer import MAX
 
-log = logging.getLogger(__name__)
-
 MAX_LIMIT = 4000  # UTF-16 units of the raw text, tags included
 MESSAGES_PER_CHAT_SECOND = 2
 NOTIFICATION_LIMIT = 200  # a callback's toast; longer ones are cut
 NOT_READY_WAITS = (0.2, 0.5, 1.0, 2.0, 3.0)  # a fresh upload may not be ready at once
 RATE_LIMIT_WAITS = 3  # a 429 on a reply: wait and send again this many times
-GONE_CODES = ("chat.denied", "chat.not.found", "dialog.suspended", "user.blocked")
 MIME = {"photo": ("image", "image/png"), "document": ("file", "application/octet-stream")}
 
 
