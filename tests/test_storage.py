@@ -193,3 +193,19 @@ async def test_stats_count_each_messenger(tmp_path: Path) -> None:
         ("telegram", 1, 0, 1),
         ("max", 2, 1, 3),
     ]
+
+
+async def test_a_transaction_cancelled_as_it_begins_leaves_none_open(tmp_path: Path) -> None:
+    """A task stopped while its BEGIN is on the way (the MAX poller at shutdown) must not leave
+    a transaction open on the shared connection, or every later one fails."""
+    async with Storage(tmp_path / "bot.sqlite3") as storage:
+
+        async def store() -> None:
+            await storage.max_inbox.receive([("m:1", "{}")], marker=1)
+
+        for _ in range(20):  # cancelled at BEGIN, or mid-way, or not at all: all must be clean
+            task = asyncio.create_task(store())
+            await asyncio.sleep(0)
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            await storage.max_inbox.finish(["m:1"])  # fails if a transaction was left open

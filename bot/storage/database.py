@@ -92,8 +92,10 @@ class Database:
         another process (a `smolbot` command) must not interleave with.
         """
         async with self._writing:
-            await self.db.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
             try:
+                # Inside the try: a task cancelled while its BEGIN is queued still has the BEGIN
+                # run by aiosqlite's thread, and must roll it back (a no-op if it never ran).
+                await self.db.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
                 yield self.db
                 await self.db.commit()
             except BaseException:
