@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.fake_bot_api import FakeBotApi
 from tests.fake_max_api import Call, FakeMaxApi
 
@@ -214,6 +216,7 @@ async def test_ask_an_operator_from_max_and_get_the_reply_on_max(both: Bots) -> 
     assert api.refused == []
 
 
+@pytest.mark.slow  # twelve questions at MAX's 2 replies a second
 async def test_flood_is_held_back_on_max(
     api: FakeBotApi, max_api: FakeMaxApi, engine: Any, tmp_path: Path
 ) -> None:

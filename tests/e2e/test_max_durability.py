@@ -8,12 +8,17 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from bot.engine.answer import Engine
 from tests.fake_bot_api import FakeBotApi
 from tests.fake_max_api import FakeMaxApi
 
 from .conftest import max_env, running_bot
 from .test_max import Bots, text, within_limits
+
+# A restart that must wait out MAX's 2 polls a second, and a poll's 1 s backoff after a 502.
+pytestmark = pytest.mark.slow
 
 
 async def test_what_came_while_down_is_answered_once_after_a_restart(
