@@ -15,6 +15,7 @@ from bot.conversation import Button
 from bot.engine.render import split_message, text_units
 from bot.peer import MAX, Peer
 from bot.storage import Storage
+from tests.fake_max_api import parse_html
 
 
 def test_only_tags_max_keeps_and_sources_without_blockquote() -> None:
@@ -27,6 +28,17 @@ def test_only_tags_max_keeps_and_sources_without_blockquote() -> None:
         "<b>Паспорт</b> x y\n\n"
         '<i>Источник: <a href="https://gosuslugi.ru">Госуслуги</a></i> <s>old</s> '
         "<code>1 &lt; 2</code>"
+    )
+
+
+def test_telegram_formatted_text_keeps_only_what_max_takes() -> None:
+    # PTB's text_html (operators' replies, broadcasts): &#x27; for ', mentions as tg:// links.
+    html = (
+        "<b>Don&#x27;t</b> &quot;wait&quot; &amp; see "
+        '<a href="tg://user?id=5">Анна</a> <a>bare</a> <a href="https://x.ru/?a=1&amp;b=2">x</a>'
+    )
+    assert max_html(html) == (
+        '<b>Don\'t</b> "wait" &amp; see Анна bare <a href="https://x.ru/?a=1&amp;b=2">x</a>'
     )
 
 

@@ -1,12 +1,15 @@
 """The flows' HTML (written for Telegram) as MAX takes it, and buttons as MAX keyboards.
 
-MAX strips tags outside b/strong, i/em, u/ins, s/del, a, pre/code, mark and h1. A blockquote
-(the sources line under an answer) becomes italics on its own paragraph; other tags keep their
-text and lose the tag; attributes other than a link's href go.
+MAX strips tags outside b/strong, i/em, u/ins, s/del, a, pre/code, mark and h1, and takes only
+the entities &lt; &gt; &amp; &quot;. A blockquote (the sources under an answer) becomes
+italics; other tags keep their text and lose the tag; a link keeps only its href, and a link
+MAX cannot open (no href, a tg:// mention) keeps only its text. Text between tags is escaped
+again, since text Telegram formatted may carry &#x27; and the like.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -15,8 +18,9 @@ from bot.conversation import Button, Keyboard
 ALLOWED_TAGS = frozenset({"b", "strong", "i", "em", "u", "ins", "s", "del", "a", "pre", "code"})
 ALLOWED_TAGS |= {"mark", "h1"}
 RENAMED = {"blockquote": "i", "strike": "s"}
+LINK_SCHEMES = ("http://", "https://", "max://", "tel:", "mailto:")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^>]*)>")
-_HREF = re.compile(r"""\bhref\s*=\s*("[^"]*"|'[^']*')""")
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 MAX_ROWS = 30
 MAX_ROW_BUTTONS = 7
@@ -24,21 +28,43 @@ MAX_ROW_LINKS = 3  # link-like buttons (link, open_app, geo, contact) in a row
 MAX_BUTTON_TEXT = 128
 
 
-def max_html(html: str) -> str:
-    return _TAG.sub(_tag, html)
+def max_html(text: str) -> str:
+    out: list[str] = []
+    dropped_link = False  # links do not nest: one flag is enough
+    position = 0
+    for found in _TAG.finditer(text):
+        out.append(_text(text[position : found.start()]))
+        position = found.end()
+        closing, name = found[1], RENAMED.get(found[2].lower(), found[2].lower())
+        if name not in ALLOWED_TAGS:
+            continue
+        if name != "a":
+            out.append(f"</{name}>" if closing else f"<{name}>")
+        elif closing:
+            out.append("" if dropped_link else "</a>")
+            dropped_link = False
+        else:
+            href = _href(found[3])
+            dropped_link = href is None
+            if href is not None:
+                out.append(
+                    f'<a href="{html.escape(href, quote=False).replace(chr(34), "&quot;")}">'
+                )
+    out.append(_text(text[position:]))
+    return "".join(out)
 
 
-def _tag(found: re.Match[str]) -> str:
-    closing, name, attributes = found[1], found[2].lower(), found[3]
-    name = RENAMED.get(name, name)
-    if name not in ALLOWED_TAGS:
-        return ""
-    if closing:
-        return f"</{name}>"
-    if name == "a":
-        href = _HREF.search(attributes)
-        return f"<a href={href[1]}>" if href else "<a>"
-    return f"<{name}>"
+def _text(run: str) -> str:
+    """Text between tags with only the entities MAX takes."""
+    return html.escape(html.unescape(run), quote=False)
+
+
+def _href(attributes: str) -> str | None:
+    found = _HREF.search(attributes)
+    if found is None:
+        return None
+    href = html.unescape(found[1] if found[1] is not None else found[2])
+    return href if href.lower().startswith(LINK_SCHEMES) else None
 
 
 def keyboard_attachment(keyboard: Keyboard) -> list[dict[str, Any]]:
