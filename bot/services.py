@@ -39,6 +39,7 @@ class Services:
 
     @property
     def operators(self) -> tuple[str, int] | None:
-        """The operators' chat (channel, chat id), if residents can be handed to a person."""
+        """The operators' chat (channel, chat id), if residents can be handed to a person: a
+        Telegram group, so only while this process serves Telegram."""
         chat = self.settings.operators_chat_id
-        return (TELEGRAM, chat) if chat is not None else None
+        return (TELEGRAM, chat) if chat is not None and TELEGRAM in self.outlets else None

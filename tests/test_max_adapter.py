@@ -3,14 +3,19 @@ Events, the per-second pace, and the inbox that makes handling idempotent."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.channels.max import polling as polling_module
 from bot.channels.max.events import to_event, update_key
+from bot.channels.max.handling import DONE_EVERY, UpdateHandling
 from bot.channels.max.markup import keyboard_attachment, max_html
 from bot.channels.max.pace import MARGIN, Pace
+from bot.channels.max.polling import Polling
 from bot.conversation import Button
 from bot.engine.render import split_message, text_units
 from bot.peer import MAX, Peer
@@ -40,6 +45,7 @@ def test_telegram_formatted_text_keeps_only_what_max_takes() -> None:
     assert max_html(html) == (
         '<b>Don\'t</b> "wait" &amp; see Анна bare <a href="https://x.ru/?a=1&amp;b=2">x</a>'
     )
+    assert parse_html(max_html(html))[0].startswith("Don't")  # the strict fake takes it
 
 
 def test_a_long_answer_is_cut_to_max_length_counting_tags_and_emoji() -> None:
@@ -173,3 +179,64 @@ async def test_the_inbox_hands_out_an_update_once_and_keeps_the_marker(tmp_path:
         assert await inbox.receive([("m:2", "{}"), ("m:3", "{}")], marker=18) == {"m:3"}
         await inbox.finish(["m:1"])
         assert [k for k, _ in await inbox.pending()] == ["m:2", "m:3"]
+
+
+class FlakyInbox:
+    """An inbox whose writes fail while `failing` is set; records what it finished."""
+
+    def __init__(self) -> None:
+        self.failing = False
+        self.finished: list[str] = []
+
+    async def finish(self, keys: list[str], sent: list[int] = []) -> None:  # noqa: B006
+        await asyncio.sleep(0.01)
+        if self.failing:
+            raise sqlite3.OperationalError("database is locked")
+        self.finished.extend(keys)
+
+
+async def test_done_marks_survive_a_failed_write_and_none_wait_for_the_next_update() -> None:
+    inbox = FlakyInbox()
+    handled: list[str] = []
+
+    async def handle(update: dict[str, Any], received_at: float) -> None:
+        handled.append(update["k"])
+
+    handling = UpdateHandling(inbox, handle, lambda u: u["k"])  # type: ignore[arg-type]
+    inbox.failing = True
+    handling.submit("a", {"k": "a"})
+    await asyncio.sleep(DONE_EVERY * 2)
+    assert handled == ["a"] and inbox.finished == []
+    inbox.failing = False
+    handling.submit("b", {"k": "b"})
+    await handling.drain(grace=1.0)
+    assert sorted(inbox.finished) == ["a", "b"]  # the failed write's mark was kept
+
+
+async def test_polling_goes_on_after_a_failure_that_is_not_maxs(tmp_path: Path) -> None:
+    calls = 0
+
+    class Client:
+        async def updates(self, marker: Any, *args: Any) -> tuple[list[dict[str, Any]], int]:
+            nonlocal calls
+            calls += 1
+            if calls == 1:
+                raise TypeError("an answer of a shape nobody expected")
+            await asyncio.sleep(0.01)
+            return [], 5
+
+    async with Storage(tmp_path / "bot.sqlite3") as storage:
+        handling = UpdateHandling(storage.max_inbox, lambda *_: asyncio.sleep(0), lambda u: 0)
+        polling = Polling(Client(), storage.max_inbox, handling)  # type: ignore[arg-type]
+        polling_backoff = polling_module.BACKOFF
+        polling_module.BACKOFF = (0.01,)
+        try:
+            await polling.start()
+            for _ in range(100):
+                await asyncio.sleep(0.01)
+                if calls >= 3:
+                    break
+        finally:
+            polling_module.BACKOFF = polling_backoff
+            await polling.stop()
+        assert calls >= 3 and await storage.max_inbox.marker() == 5

@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 DONE_EVERY = 0.2  # seconds between writes of done marks
 CONCURRENT = 64  # updates being handled at once, across chats
+RETRY_WRITE = 1.0  # seconds after a failed write of done marks
 
 # The update, and when it was received (time.monotonic()).
 Handle = Callable[[dict[str, Any], float], Awaitable[None]]
@@ -59,13 +60,23 @@ class UpdateHandling:
             for task in unfinished:
                 task.cancel()
             await asyncio.gather(*unfinished, return_exceptions=True)
+        if self._writer is not None:  # a write in flight keeps its marks if cancelled
+            self._writer.cancel()
+            await asyncio.gather(self._writer, return_exceptions=True)
         await self.write_done()
 
     async def write_done(self) -> None:
+        """Record the done marks gathered so far; if that fails they are kept for the next
+        try (else those updates would be answered again after a restart)."""
         done, self._done = self._done, []
         sent, self._sent = self._sent, []
-        if done or sent:
+        if not done and not sent:
+            return
+        try:
             await self.inbox.finish(done, sent)
+        except BaseException:
+            self._done[:0], self._sent[:0] = done, sent
+            raise
 
     async def _run(
         self,
@@ -93,8 +104,12 @@ class UpdateHandling:
             self._writer = asyncio.create_task(self._write_soon(), name="max-done-marks")
 
     async def _write_soon(self) -> None:
-        await asyncio.sleep(DONE_EVERY)
-        try:
-            await self.write_done()
-        except Exception:
-            log.exception("could not record handled MAX updates; they may be handled again")
+        """Every DONE_EVERY seconds while there are marks: the ones added during a write wait
+        for the next round, not for the next update."""
+        while self._done or self._sent:
+            await asyncio.sleep(DONE_EVERY)
+            try:
+                await self.write_done()
+            except Exception:
+                log.exception("could not record handled MAX updates; trying again")
+                await asyncio.sleep(RETRY_WRITE)

@@ -86,8 +86,8 @@ class MaxOutlet:
                 await self._per_chat.wait(dialog if dialog is not None else ("user", chat_id))
                 await self.client.send(part, [], **target)
         except MaxApiError as exc:
-            if exc.status == 429:
-                return Outcome("retry", retry_after=exc.retry_after, error=str(exc))
+            if exc.status == 429:  # MAX says no time: a second, for the whole messenger
+                return Outcome("retry", retry_after=exc.retry_after or 1.0, error=str(exc))
             if gone(exc):
                 return Outcome("blocked", error=str(exc))
             if exc.status >= 500:

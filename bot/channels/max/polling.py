@@ -35,11 +35,7 @@ class Polling:
 
     async def start(self) -> None:
         """Hand over what was stored and not handled before a restart, then poll."""
-        for key, body in await self.inbox.pending():
-            try:
-                self.handling.submit(key, json.loads(body))
-            except ValueError:
-                log.warning("a stored MAX update %s is not JSON; skipped", key)
+        await replay(self.inbox, self.handling)
         self._task = asyncio.create_task(self.run(), name="max-polling")
 
     async def stop(self) -> None:
@@ -51,33 +47,55 @@ class Polling:
             self._task = None
 
     async def run(self) -> None:
-        marker = await self.inbox.marker()
+        """Poll until stopped. A failure of any kind is logged and polling goes on after a
+        pause: a poller that died quietly would leave MAX's residents unanswered."""
+        marker: int | None = None
+        marker_known = False
         failures = 0
         while True:
             try:
-                updates, next_marker = await self.client.updates(
-                    marker, self.poll_seconds, BATCH, UPDATE_TYPES
-                )
+                if not marker_known:
+                    marker, marker_known = await self.inbox.marker(), True
+                marker = await self._poll_once(marker)
                 failures = 0
-            except MaxError as exc:
+            except Exception as exc:
                 wait = BACKOFF[min(failures, len(BACKOFF) - 1)]
                 if isinstance(exc, MaxApiError) and exc.retry_after is not None:
                     wait = max(wait, exc.retry_after)
                 failures += 1
-                log.warning("MAX poll failed (%s); again in %.0f s", exc, wait)
+                if isinstance(exc, MaxError):
+                    log.warning("MAX poll failed (%s); again in %.0f s", exc, wait)
+                else:  # not stored: MAX gives the batch again from the old marker
+                    log.exception("MAX updates not taken; polling again in %.0f s", wait)
                 await asyncio.sleep(wait)
-                continue
-            keyed = [(update_key(u), u) for u in updates]
-            try:
-                fresh = await self.inbox.receive(
-                    [(key, json.dumps(u, ensure_ascii=False)) for key, u in keyed], next_marker
-                )
-            except Exception:  # not stored: poll again from the old marker, MAX gives them again
-                log.exception("could not store MAX updates; polling again")
-                await asyncio.sleep(BACKOFF[0])
-                continue
-            marker = next_marker
-            for key, update in keyed:
-                if key in fresh:
-                    fresh.discard(key)  # the same update twice in one batch: once
-                    self.handling.submit(key, update)
+
+    async def _poll_once(self, marker: int | None) -> int | None:
+        """One long poll; the batch and the marker after it stored, then handed over. Returns
+        the marker to poll from next."""
+        updates, next_marker = await self.client.updates(
+            marker, self.poll_seconds, BATCH, UPDATE_TYPES
+        )
+        keyed = [(update_key(u), u) for u in updates]
+        fresh = await self.inbox.receive(
+            [(key, json.dumps(u, ensure_ascii=False)) for key, u in keyed], next_marker
+        )
+        for key, update in keyed:
+            if key in fresh:
+                fresh.discard(key)  # the same update twice in one batch: once
+                self.handling.submit(key, update)
+        return next_marker
+
+
+async def replay(inbox: MaxInbox, handling: UpdateHandling) -> None:
+    """Updates stored before a restart and not handled, handed over first; one that is not
+    JSON (it cannot be) is marked done rather than met at every start."""
+    for key, body in await inbox.pending():
+        try:
+            update = json.loads(body)
+        except ValueError:
+            update = None
+        if isinstance(update, dict):
+            handling.submit(key, update)
+        else:
+            log.warning("a stored MAX update %s is not an update; skipped", key)
+            await inbox.finish([key])

@@ -19,6 +19,7 @@ from tornado.web import RequestHandler, stream_request_body
 from bot.channels.max.client import MaxClient
 from bot.channels.max.events import UPDATE_TYPES, update_key
 from bot.channels.max.handling import UpdateHandling
+from bot.channels.max.polling import replay
 from bot.config import Settings
 from bot.storage.max_inbox import MaxInbox
 
@@ -80,8 +81,7 @@ class MaxWebhook:
         self._server: HTTPServer | None = None
 
     async def start(self) -> None:
-        for key, body in await self.inbox.pending():
-            self.handling.submit(key, json.loads(body))
+        await replay(self.inbox, self.handling)
         path = urlparse(self.url).path or "/max"
         web = WebApplication([(path, MaxUpdateHandler, {"hook": self})])
         self._server = HTTPServer(web, max_body_size=MAX_BODY)
@@ -92,7 +92,8 @@ class MaxWebhook:
     async def receive(self, update: dict[str, object]) -> None:
         key = update_key(update)
         body = json.dumps(update, ensure_ascii=False)
-        if await self.inbox.receive([(key, body)], None):
+        # Stored before MAX hears "ok"; after a stop began it waits for the next start.
+        if await self.inbox.receive([(key, body)], None) and not self.stopping:
             self.handling.submit(key, update)
 
     async def stop(self) -> None:
