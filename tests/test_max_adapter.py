@@ -132,6 +132,15 @@ def test_group_messages_are_for_the_bot_only_when_they_mention_it() -> None:
         {"update_type": "message_created", "message": message("/rank@other_bot", "chat")},
         "smol_bot",
     )
+    fan = to_event(
+        {"update_type": "message_created", "message": message("hi @smol_bot_fan", "chat")},
+        "smol_bot",
+    )
+    reply = message("а сколько стоит?", "chat")
+    reply["link"] = {"type": "reply", "sender": {"user_id": 77}, "message": {"mid": "m.1"}}
+    replied = to_event({"update_type": "message_created", "message": reply}, "smol_bot", 77)
+    assert fan is not None and not fan.addressed and fan.text == "hi @smol_bot_fan"
+    assert replied is not None and replied.addressed and replied.reply_to == "m.1"
     assert chatter is not None and not chatter.addressed
     assert asked is not None and asked.addressed and asked.text == "паспорт"
     assert other_bot is not None and other_bot.command == "rank@other_bot"

@@ -251,4 +251,8 @@ async def test_in_a_max_group_the_bot_answers_only_when_mentioned(both: Bots) ->
     replies = await max_api.wait_sent(group["chat_id"], 2)
     assert "2017" in text(replies[1])
     assert len(max_api.sent(group["chat_id"])) == 2  # the unaddressed question got no reply
+    await max_api.push_group_text(
+        group["chat_id"], anna, "а сколько стоит?", reply_to_mid=FakeMaxApi.mid(reply)
+    )
+    await max_api.wait_sent(group["chat_id"], 3)  # a reply to the bot is addressed to it
     within_limits(max_api)

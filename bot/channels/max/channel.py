@@ -44,6 +44,7 @@ class MaxChannel:
             settings.max_bot_token, settings.max_api_base_url, settings.max_ca_bundle
         )
         self.username: str | None = None
+        self.bot_id: int | None = None
         self._services: Services | None = None
         self._outlet: MaxOutlet | None = None
         self._handling: UpdateHandling | None = None
@@ -54,8 +55,9 @@ class MaxChannel:
     async def check(self) -> dict[str, Any]:
         """GET /me: raises MaxError if the token is refused or MAX cannot be reached."""
         me = await self.client.me()
-        username = me.get("username")
+        username, user_id = me.get("username"), me.get("user_id")
         self.username = username if isinstance(username, str) else None
+        self.bot_id = user_id if isinstance(user_id, int) else None
         return me
 
     async def start(self, services: Services) -> None:
@@ -103,7 +105,7 @@ class MaxChannel:
     async def _handle(self, update: dict[str, Any], received_at: float) -> None:
         services, outlet = self._services, self._outlet
         assert services is not None and outlet is not None
-        event = to_event(update, self.username)
+        event = to_event(update, self.username, self.bot_id)
         if event is None:
             await self._answer_orphan_tap(update)
             return

@@ -37,7 +37,9 @@ def update_key(update: dict[str, Any]) -> str:
     return f"h:{kind}:{digest}"
 
 
-def to_event(update: dict[str, Any], bot_username: str | None) -> Event | None:
+def to_event(
+    update: dict[str, Any], bot_username: str | None, bot_id: int | None = None
+) -> Event | None:
     """The event, or None for an update no flow takes (a message from a channel, a bot...)."""
     kind = update.get("update_type")
     locale = update.get("user_locale")
@@ -51,7 +53,8 @@ def to_event(update: dict[str, Any], bot_username: str | None) -> Event | None:
     if kind == "message_callback":
         return _tap(update, language)
     if kind in ("message_created", "message_edited"):
-        return _message(update, language, bot_username, edited=kind == "message_edited")
+        edited = kind == "message_edited"
+        return _message(update, language, bot_username, bot_id, edited=edited)
     return None
 
 
@@ -78,7 +81,11 @@ def _tap(update: dict[str, Any], language: str | None) -> Event | None:
 
 
 def _message(
-    update: dict[str, Any], language: str | None, bot_username: str | None, edited: bool
+    update: dict[str, Any],
+    language: str | None,
+    bot_username: str | None,
+    bot_id: int | None,
+    edited: bool,
 ) -> Event | None:
     message = _dict(update.get("message"))
     user = _user(message.get("sender"))
@@ -108,12 +115,13 @@ def _message(
     if not text:
         return event
     command, args, addressee = _command(text)
-    mention = f"@{bot_username}".lower() if bot_username else None
     if command is not None and addressee and addressee.lower() != (bot_username or "").lower():
         command = f"{command}@{addressee}".lower()  # for another bot: matches no flow
-    addressed = private or (mention is not None and mention in text.lower())
-    if command is None and not private and bot_username:
-        text = re.sub(rf"@{re.escape(bot_username)}\b", " ", text, flags=re.IGNORECASE).strip()
+    mention = _mention(bot_username)
+    replied_to_bot = bot_id is not None and _dict(linked.get("sender")).get("user_id") == bot_id
+    addressed = private or replied_to_bot or bool(mention and mention.search(text))
+    if command is None and not private and mention is not None:
+        text = mention.sub(" ", text).strip()
     return replace(
         event,
         kind="message",
@@ -123,6 +131,13 @@ def _message(
         args=args,
         addressed=addressed,
     )
+
+
+def _mention(bot_username: str | None) -> re.Pattern[str] | None:
+    """ "@bot_name" as a word of its own ("@bot_name_fan" is someone else)."""
+    if not bot_username:
+        return None
+    return re.compile(rf"(?<![\w@])@{re.escape(bot_username)}(?!\w)", re.IGNORECASE)
 
 
 def _command(text: str) -> tuple[str | None, str, str | None]:
