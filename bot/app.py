@@ -71,8 +71,12 @@ def build_application(
         inbox.attach(storage)
         started.append(services)
         if max_channel is not None:
-            await max_channel.start(services)
+            await max_channel.attach(services)  # its outlet in before the worker starts
         return services
+
+    async def start_receiving(services: Services) -> None:
+        if max_channel is not None:
+            await max_channel.start_receiving()
 
     async def stop_services() -> None:
         """Before the messengers' HTTP clients close: stop MAX receiving, finish and record
@@ -85,7 +89,9 @@ def build_application(
         if max_channel is not None:
             await max_channel.close()
 
-    return build_telegram(settings, start_services, stop_services, storage.close, rate_limited)
+    return build_telegram(
+        settings, start_services, stop_services, storage.close, rate_limited, start_receiving
+    )
 
 
 async def serve_max(

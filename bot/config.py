@@ -279,6 +279,12 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
     port_text = get("WEBHOOK_PORT") or "8080"
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise ConfigError(f"WEBHOOK_PORT must be a port number, got {port_text!r}")
+    max_settings = _max_settings(get)
+    both_webhooks = webhook_url is not None and max_settings["max_webhook_url"] is not None
+    if both_webhooks and int(port_text) == max_settings["max_webhook_port"]:
+        raise ConfigError(
+            "WEBHOOK_PORT and MAX_WEBHOOK_PORT must differ: both webhooks listen at once"
+        )
     defaults = Settings()
     return Settings(
         telegram_bot_token=Secret(token) if token else None,
@@ -298,5 +304,5 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
         operators_chat_id=int(operators) if operators is not None else None,
         # Failures are reported to ERRORS_CHAT_ID, else to the first administrator listed.
         errors_chat_id=int(errors_chat) if errors_chat is not None else next(iter(admin_ids), None),
-        **_max_settings(get),
+        **max_settings,
     )

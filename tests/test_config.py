@@ -105,6 +105,16 @@ def test_max_settings_and_which_messengers_run(tmp_path: Path) -> None:
         ({"MAX_CA_BUNDLE": "/nonexistent/ca.pem"}, "MAX_CA_BUNDLE must be a PEM file"),
         ({"MAX_WEBHOOK_URL": "https://x.ru/max"}, "MAX_WEBHOOK_SECRET is required"),
         ({"MAX_WEBHOOK_PORT": "http"}, "MAX_WEBHOOK_PORT must be a port number"),
+        (
+            {
+                "WEBHOOK_URL": "https://x.ru/tg",
+                "WEBHOOK_SECRET": "secret-secret",
+                "MAX_WEBHOOK_URL": "https://x.ru/max",
+                "MAX_WEBHOOK_SECRET": "secret",
+                "MAX_WEBHOOK_PORT": "8080",
+            },
+            "WEBHOOK_PORT and MAX_WEBHOOK_PORT must differ",
+        ),
     ],
 )
 def test_malformed_max_settings_are_named(env: dict[str, str], message: str) -> None:

@@ -61,8 +61,13 @@ class MaxChannel:
         return me
 
     async def start(self, services: Services) -> None:
-        """Register the outlet (before the broadcast worker starts, so a broadcast a restart
-        interrupted resumes on MAX too), set up the menu, and start receiving."""
+        """Attach and start receiving at once (MAX alone, with no other outlet to wait for)."""
+        await self.attach(services)
+        await self.start_receiving()
+
+    async def attach(self, services: Services) -> None:
+        """Check the token, register the outlet (before the broadcast worker starts, so a
+        broadcast a restart interrupted resumes on MAX too), set up the menu."""
         await self.check()
         self._services = services
         handling = UpdateHandling(services.storage.max_inbox, self._handle, order_key)
@@ -71,6 +76,12 @@ class MaxChannel:
         services.outlets[MAX] = outlet
         services.before_stats.append(handling.write_done)
         await self._set_up_menu()
+
+    async def start_receiving(self) -> None:
+        """Updates start coming (those stored before a restart first): once every messenger's
+        outlet is registered, since a MAX resident's tap may go to Telegram's operators."""
+        services, handling = self._services, self._handling
+        assert services is not None and handling is not None
         if self.settings.max_webhook_url:
             self._receiving = MaxWebhook(
                 self.client, services.storage.max_inbox, handling, self.settings

@@ -2,8 +2,8 @@
 
 Not the maxapi library: in version 1.2 its upload helpers send the bot token to the upload
 host, its edits drop the keyboard, it asks GET /chats/{id} for every update unless told not to,
-it does not handle 429, and it refuses a text of exactly 4,000 characters. The bot needs eight
-calls; this module makes them, keeps to MAX's request rate, and says what MAX refused.
+it does not handle 429, and it refuses a text of exactly 4,000 characters. The bot needs ten
+calls and an upload; this module makes them, keeps to MAX's request rate, and says what MAX refused.
 """
 
 from __future__ import annotations

@@ -58,10 +58,11 @@ def build_telegram(
     stop_services: Callable[[], Awaitable[None]],
     close_services: Callable[[], Awaitable[None]],
     rate_limited: bool = True,
+    started: Callable[[Services], Awaitable[None]] | None = None,
 ) -> Application:
     """The Telegram bot. `start_services` runs in post_init (storage open, engine loaded);
-    `stop_services` before the HTTP client closes; `close_services` at the very end, also
-    after a failed start."""
+    `started` at its end, with Telegram's outlet registered; `stop_services` before the HTTP
+    client closes; `close_services` at the very end, also after a failed start."""
     inbox = DurableUpdateQueue()
 
     async def post_init(app: Application) -> None:
@@ -82,6 +83,8 @@ def build_telegram(
             app.job_queue.run_once(purge_old_records, when=1)  # a restart may have missed one
             app.job_queue.run_daily(purge_old_records, time=PURGE_AT)
         await set_up_menus(app.bot, settings.admin_ids)
+        if started is not None:
+            await started(services)
 
     async def post_stop(app: Application) -> None:
         await stop_services()
