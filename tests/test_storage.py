@@ -209,3 +209,16 @@ async def test_a_transaction_cancelled_as_it_begins_leaves_none_open(tmp_path: P
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
             await storage.max_inbox.finish(["m:1"])  # fails if a transaction was left open
+
+
+async def test_forget_me_on_max_reaches_the_dialog_and_its_operator_threads(tmp_path: Path) -> None:
+    anna = Peer("max", 42)
+    async with Storage(tmp_path / "bot.sqlite3") as storage:
+        await storage.max_dialogs.remember(42, 9_000_000_042)
+        await storage.max_dialogs.remember(43, 9_000_000_043)
+        await storage.operators.open(7001, None, Peer("max", 9_000_000_042))  # her dialog
+        await storage.operators.open(7002, None, Peer("telegram", 9_000_000_042))  # not her
+        await storage.forget_user(anna)
+        assert await storage.max_dialogs.all() == {43: 9_000_000_043}
+        assert await storage.operators.resident_chat(7001) is None
+        assert await storage.operators.resident_chat(7002) == Peer("telegram", 9_000_000_042)

@@ -1,7 +1,8 @@
 """The bot's own data in SQLite: one store per kind of record, over one connection and writer.
 
 `Storage` opens the file (checking it is ours, migrating it in one transaction) and holds the
-stores: `users`, `questions`, `broadcasts`, `phrasings`, `operators`, `inbox`, `max_inbox`.
+stores: `users`, `questions`, `broadcasts`, `phrasings`, `operators`, `inbox`, `max_inbox`,
+`max_dialogs`.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from types import TracebackType
 
-from bot.peer import Peer
+from bot.peer import MAX, Peer
 from bot.storage.broadcasts import Broadcast, Broadcasts, DeliveryResult
 from bot.storage.database import Database, NotOurDatabase, keep_from_others, make_private
 from bot.storage.inbox import InboxTable
+from bot.storage.max_dialogs import MaxDialogs
 from bot.storage.max_inbox import MaxInbox
 from bot.storage.operators import OperatorThreads
 from bot.storage.phrasings import Phrasings
@@ -44,6 +46,7 @@ class Storage:
         self.operators = OperatorThreads(self.database)
         self.inbox = InboxTable(self.database)
         self.max_inbox = MaxInbox(self.database)
+        self.max_dialogs = MaxDialogs(self.database)
 
     async def __aenter__(self) -> Storage:
         await self.open()
@@ -77,9 +80,11 @@ class Storage:
                 (user.id, user.channel),
             )
             await db.execute("DELETE FROM questions WHERE channel = ? AND user_id = ?", tuple(user))
+            # An operator thread names the resident's chat: on MAX their dialog, not their id.
             await db.execute(
-                "DELETE FROM operator_threads WHERE user_channel = ? AND user_chat_id = ?",
-                tuple(user),
+                "DELETE FROM operator_threads WHERE user_channel = ? AND user_chat_id IN"
+                " (SELECT ? UNION SELECT chat_id FROM max_dialogs WHERE ? = ? AND user_id = ?)",
+                (user.channel, user.id, user.channel, MAX, user.id),
             )
             await db.execute(
                 "DELETE FROM deliveries WHERE channel = ? AND user_id = ?", tuple(user)
@@ -89,4 +94,6 @@ class Storage:
                 tuple(user),
             )
             await db.execute("DELETE FROM users WHERE channel = ? AND id = ?", tuple(user))
+            if user.channel == MAX:
+                await db.execute("DELETE FROM max_dialogs WHERE user_id = ?", (user.id,))
         self.users.forget(user)

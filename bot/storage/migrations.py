@@ -138,7 +138,8 @@ MIGRATIONS: Sequence[Sequence[str]] = (
         "ALTER TABLE extra_phrasings ADD COLUMN asked_channel TEXT NOT NULL DEFAULT 'telegram'",
     ),
     # 6: MAX's updates as received, in order, until handled, with the key that names each
-    # ("m:<mid>", "c:<callback id>"...); and a messenger's polling position (MAX's marker).
+    # ("m:<mid>", "c:<callback id>"...); a messenger's polling position (MAX's marker); and
+    # each MAX user's dialog (its chat id is not the user's id).
     (
         """CREATE TABLE max_inbox (
             id INTEGER PRIMARY KEY,
@@ -152,6 +153,10 @@ MIGRATIONS: Sequence[Sequence[str]] = (
             name TEXT PRIMARY KEY,
             value TEXT NOT NULL
         ) WITHOUT ROWID""",
+        """CREATE TABLE max_dialogs (
+            user_id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL
+        )""",
     ),
 )
 

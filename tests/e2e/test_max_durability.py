@@ -14,8 +14,8 @@ from bot.engine.answer import Engine
 from tests.fake_bot_api import FakeBotApi
 from tests.fake_max_api import FakeMaxApi
 
-from .conftest import max_env, running_bot
-from .test_max import Bots, text, within_limits
+from .conftest import MAX_ADMIN_ID, max_env, running_bot
+from .test_max import Bots, buttons, text, within_limits
 
 # A restart that must wait out MAX's 2 polls a second, and a poll's 1 s backoff after a 502.
 pytestmark = pytest.mark.slow
@@ -68,3 +68,30 @@ async def test_a_429_and_a_502_from_max_are_waited_out(both: Bots) -> None:
     await max_api.push_text(anna, "паспорт")
     await max_api.wait_sent(max_api.dialog(301), 2, timeout=15)
     assert max_api.violations == []
+
+
+async def test_after_a_restart_a_broadcast_is_paced_in_the_residents_dialog(
+    api: FakeBotApi, max_api: FakeMaxApi, engine: Engine, tmp_path: Path
+) -> None:
+    """Subscribers are kept by user id; the dialog their replies go to is remembered, so a
+    broadcast and a reply to the same resident count as one chat's 2 a second."""
+    database = tmp_path / "bot.sqlite3"
+    anna = max_api.user(301, "ru")
+    chat = max_api.dialog(301)
+    async with running_bot(api, engine, database, **max_env(max_api)):
+        await max_api.wait_polling()
+        await max_api.push_text(anna, "/subscribe")
+        await max_api.wait_sent(chat)
+        await max_api.end_long_polls()
+    await asyncio.sleep(1.1)  # see above
+    async with running_bot(api, engine, database, **max_env(max_api)):
+        await max_api.wait_polling()
+        admin = max_api.user(MAX_ADMIN_ID, "ru")
+        await max_api.push_text(admin, "/broadcast Новость")
+        confirmation = (await max_api.wait_sent(max_api.dialog(MAX_ADMIN_ID), 2))[1]
+        go = next(b for label, b in buttons(max_api, confirmation).items() if "✅" in label)
+        await max_api.push_callback(admin, FakeMaxApi.mid(confirmation), go["payload"])
+        (_, news) = await max_api.wait_sent(chat, 2)
+        await max_api.end_long_polls()
+    assert news.query == {"chat_id": str(chat)} and text(news) == "Новость"
+    within_limits(max_api)

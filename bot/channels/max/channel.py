@@ -72,6 +72,7 @@ class MaxChannel:
         self._services = services
         handling = UpdateHandling(services.storage.max_inbox, self._handle, order_key)
         outlet = MaxOutlet(self.client, on_sent=handling.sent)
+        outlet.dialogs.update(await services.storage.max_dialogs.all())
         self._handling, self._outlet = handling, outlet
         services.outlets[MAX] = outlet
         services.before_stats.append(handling.write_done)
@@ -121,8 +122,10 @@ class MaxChannel:
             await self._answer_orphan_tap(update)
             return
         event = replace(event, received_at=received_at)
-        if event.user is not None and event.private:
-            outlet.dialogs[event.user.id] = event.chat_id
+        user = event.user
+        if user is not None and event.private and outlet.dialogs.get(user.id) != event.chat_id:
+            outlet.dialogs[user.id] = event.chat_id
+            await services.storage.max_dialogs.remember(user.id, event.chat_id)
         try:
             await route(event, outlet, services)
         except Exception:
