@@ -13,7 +13,7 @@ import pytest
 from bot.channels.max import polling as polling_module
 from bot.channels.max.events import to_event, update_key
 from bot.channels.max.handling import DONE_EVERY, UpdateHandling
-from bot.channels.max.markup import keyboard_attachment, max_html
+from bot.channels.max.markup import keyboard_attachment, markup_html, max_html
 from bot.channels.max.pace import MARGIN, Pace
 from bot.channels.max.polling import Polling
 from bot.conversation import Button
@@ -249,3 +249,21 @@ async def test_polling_goes_on_after_a_failure_that_is_not_maxs(tmp_path: Path) 
             polling_module.BACKOFF = polling_backoff
             await polling.stop()
         assert calls >= 3 and await storage.max_inbox.marker() == 5
+
+
+def test_a_senders_formatting_becomes_html_that_both_messengers_take() -> None:
+    from tests.fake_bot_api import parse_html as telegram_parses
+
+    shown, markup = parse_html(
+        "😀 <b>Важно</b>: <i>портал <u>не</u> работает</i> &lt;в субботу&gt; "
+        '<a href="https://gosuslugi.ru">сайт</a> <mark>!</mark>'
+    )
+    markup.append({"type": "strong", "from": 20, "length": 12})  # crosses <i>: left out
+    markup.append({"type": "link", "from": 0, "length": 2, "url": "javascript:alert(1)"})
+    html = markup_html(shown, markup)
+    assert html == (
+        "😀 <b>Важно</b>: <i>портал <u>не</u> работает</i> &lt;в субботу&gt; "
+        '<a href="https://gosuslugi.ru">сайт</a> !'
+    )
+    telegram_parses(html)  # raises if Telegram would refuse it
+    assert parse_html(max_html(html))[0] == shown

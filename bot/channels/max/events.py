@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from bot.channels.max.markup import markup_html
 from bot.conversation import Event
 from bot.engine.render import escape
 from bot.peer import MAX, Peer
@@ -126,7 +127,7 @@ def _message(
         event,
         kind="message",
         text=text,
-        html=escape(text),
+        html=markup_html(text, body.get("markup")),
         command=command,
         args=args,
         addressed=addressed,

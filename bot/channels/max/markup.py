@@ -93,3 +93,70 @@ def _button(button: Button) -> dict[str, Any]:
     if button.url is not None:
         return {"type": "link", "text": text, "url": button.url}
     return {"type": "callback", "text": text, "payload": button.payload or ""}
+
+
+# A sender's formatting (body.markup) as the flows' HTML, which Telegram must take too (a MAX
+# administrator's broadcast goes to both): styles without a Telegram tag keep their text.
+STYLE_TAGS = {
+    "strong": "b",
+    "emphasized": "i",
+    "underline": "u",
+    "strikethrough": "s",
+    "monospaced": "code",
+    "link": "a",
+}
+
+
+def markup_html(text: str, markup: object) -> str:
+    """`text` as HTML with the styles of MAX's `markup` (offsets in UTF-16 units); a style
+    that is unknown, out of range or not nested in the one around it is left out."""
+    starts = _unit_starts(text)
+    spans: list[tuple[int, int, str, str]] = []  # (start, end) as str indices, open, close
+    for element in markup if isinstance(markup, list) else []:
+        if not isinstance(element, dict):
+            continue
+        tag = STYLE_TAGS.get(str(element.get("type")))
+        first, length = element.get("from"), element.get("length")
+        if tag is None or not isinstance(first, int) or not isinstance(length, int):
+            continue
+        start, end = starts.get(first), starts.get(first + length)
+        if start is None or end is None or start >= end:
+            continue
+        opening = f"<{tag}>"
+        if tag == "a":
+            url = element.get("url")
+            if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+                continue
+            opening = f'<a href="{html.escape(url, quote=False).replace(chr(34), "&quot;")}">'
+        spans.append((start, end, opening, f"</{tag}>"))
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    out: list[str] = []
+    open_ends: list[tuple[int, str]] = []  # (end, closing tag), innermost last
+    position = 0
+    for start, end, opening, closing in spans:
+        while open_ends and open_ends[-1][0] <= start:
+            out.append(html.escape(text[position : open_ends[-1][0]], quote=False))
+            position = open_ends[-1][0]
+            out.append(open_ends.pop()[1])
+        if open_ends and end > open_ends[-1][0]:
+            continue  # crosses the span around it: HTML cannot say that
+        out.append(html.escape(text[position:start], quote=False))
+        out.append(opening)
+        position = start
+        open_ends.append((end, closing))
+    while open_ends:
+        out.append(html.escape(text[position : open_ends[-1][0]], quote=False))
+        position = open_ends[-1][0]
+        out.append(open_ends.pop()[1])
+    out.append(html.escape(text[position:], quote=False))
+    return "".join(out)
+
+
+def _unit_starts(text: str) -> dict[int, int]:
+    """UTF-16 offset -> index in `text`, at every character boundary."""
+    starts, units = {}, 0
+    for index, char in enumerate(text):
+        starts[units] = index
+        units += 2 if ord(char) > 0xFFFF else 1
+    starts[units] = len(text)
+    return starts
