@@ -256,3 +256,23 @@ async def test_in_a_max_group_the_bot_answers_only_when_mentioned(both: Bots) ->
     )
     await max_api.wait_sent(group["chat_id"], 3)  # a reply to the bot is addressed to it
     within_limits(max_api)
+
+
+async def test_start_typed_as_text_and_a_failing_flow_gets_an_apology(
+    both: Bots, engine: Any, monkeypatch: Any, caplog: Any
+) -> None:
+    _, max_api = both
+    john = max_api.user(302, "en-US")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the engine broke")
+
+    await max_api.push_text(john, "/start")
+    (hello,) = await max_api.wait_sent(max_api.dialog(302))
+    assert text(hello).startswith("Hello")
+    monkeypatch.setattr(engine, "ask", broken)
+    await max_api.push_text(john, "rating")
+    apology = (await max_api.wait_sent(max_api.dialog(302), 2))[1]
+    assert text(apology) == "Something went wrong. Please try again a little later."
+    assert "the engine broke" in caplog.text
+    within_limits(max_api)

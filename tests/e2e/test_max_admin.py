@@ -115,3 +115,24 @@ async def test_a_max_resident_is_not_an_administrator_with_a_telegram_admins_id(
     await max_api.push_text(impostor, "/stats")
     (reply,) = await max_api.wait_sent(max_api.dialog(ADMIN["id"]))
     assert "Такой команды нет" in text(reply)
+
+
+async def test_unanswered_and_broadcast_status_for_a_max_administrator(both: Bots) -> None:
+    _, max_api = both
+    resident = max_api.user(301, "ru")
+    for question in ("где оформить европротокол", "где оформить европротокол?"):
+        await max_api.push_text(resident, question)
+    await max_api.wait_sent(max_api.dialog(301), 2)
+    admin = max_api.user(MAX_ADMIN_ID, "ru")
+    chat = max_api.dialog(MAX_ADMIN_ID)
+    await max_api.push_text(admin, "/unanswered")
+    (listing,) = await max_api.wait_sent(chat)
+    assert "европротокол" in text(listing) and "— 2 раза" in text(listing)
+    first = max_api.keyboard(listing)[0][0]
+    await max_api.push_callback(admin, FakeMaxApi.mid(listing), first["payload"])
+    likely = (await max_api.wait_sent(chat, 2))[1]
+    assert "📋 Все темы" in buttons(max_api, likely)
+    await max_api.push_text(admin, "/broadcast_status")
+    status = (await max_api.wait_sent(chat, 3))[2]
+    assert "рассыл" in text(status).lower()
+    within_limits(max_api)
