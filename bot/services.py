@@ -10,6 +10,7 @@ from bot.charts import Charts
 from bot.config import Settings
 from bot.conversation import Outlet
 from bot.engine.answer import Engine
+from bot.error_reports import ErrorReports
 from bot.facts import Fact
 from bot.flood import FloodGuard
 from bot.peer import MAX, TELEGRAM, Peer
@@ -27,6 +28,8 @@ class Services:
     # The adapters of the messengers this process serves, by channel name.
     outlets: dict[str, Outlet] = field(default_factory=dict)
     flood: FloodGuard = field(default_factory=FloodGuard)
+    # Where failures are reported (a Telegram chat: set while Telegram is served).
+    error_reports: ErrorReports | None = None
     # Writes an adapter batches (done marks, answers sent), run before /stats reads the counts.
     before_stats: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 

@@ -12,7 +12,7 @@ import pytest
 from tests.fake_bot_api import FakeBotApi
 from tests.fake_max_api import Call, FakeMaxApi
 
-from .conftest import OPERATORS
+from .conftest import ADMIN, OPERATORS
 
 Bots = tuple[FakeBotApi, FakeMaxApi]
 
@@ -258,14 +258,14 @@ async def test_in_a_max_group_the_bot_answers_only_when_mentioned(both: Bots) ->
     within_limits(max_api)
 
 
-async def test_start_typed_as_text_and_a_failing_flow_gets_an_apology(
+async def test_start_typed_as_text_and_a_failing_flow_gets_an_apology_and_a_report(
     both: Bots, engine: Any, monkeypatch: Any, caplog: Any
 ) -> None:
-    _, max_api = both
+    api, max_api = both
     john = max_api.user(302, "en-US")
 
     def broken(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("the engine broke")
+        raise RuntimeError(f"the engine broke (token {max_api.token})")
 
     await max_api.push_text(john, "/start")
     (hello,) = await max_api.wait_sent(max_api.dialog(302))
@@ -275,4 +275,8 @@ async def test_start_typed_as_text_and_a_failing_flow_gets_an_apology(
     apology = (await max_api.wait_sent(max_api.dialog(302), 2))[1]
     assert text(apology) == "Something went wrong. Please try again a little later."
     assert "the engine broke" in caplog.text
+    # The errors chat is Telegram's (ERRORS_CHAT_ID, else the first of ADMIN_IDS).
+    (report,) = await api.wait_sent(ADMIN["id"])
+    assert "the engine broke" in report.result["text"] and "MAX message" in report.result["text"]
+    assert max_api.token not in report.result["text"]
     within_limits(max_api)

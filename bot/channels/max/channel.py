@@ -128,9 +128,11 @@ class MaxChannel:
             await services.storage.max_dialogs.remember(user.id, event.chat_id)
         try:
             await route(event, outlet, services)
-        except Exception:
+        except Exception as exc:
             log.exception("MAX update for chat %s failed", event.chat_id)
             await self._tell_about_error(event)
+            if services.error_reports is not None:
+                await services.error_reports.report(exc, f"MAX {event.kind}", event.text)
 
     async def _tell_about_error(self, event: Event) -> None:
         assert self._services is not None and self._outlet is not None

@@ -14,13 +14,13 @@ from telegram.request import HTTPXRequest
 
 from bot.channels.telegram import dispatch
 from bot.channels.telegram.context import BotData, SmolContext
-from bot.channels.telegram.error_reports import ErrorReports
 from bot.channels.telegram.inbox import DurableUpdateQueue, UpdatesRequest
 from bot.channels.telegram.menus import set_up_menus
 from bot.channels.telegram.outlet import TelegramOutlet
 from bot.channels.telegram.rate_limit import PerChatRateLimiter
 from bot.channels.telegram.updates import PerChatOrder
 from bot.config import Settings
+from bot.error_reports import ErrorReports
 from bot.peer import TELEGRAM
 from bot.services import Services
 
@@ -75,7 +75,10 @@ def build_telegram(
         errors_chat = settings.errors_chat_id
         if errors_chat is not None:
             secrets = [settings.require_token().get(), settings.telegram_proxy_url or ""]
-            app.bot_data.error_reports = ErrorReports(app.bot, errors_chat, secrets)
+            if settings.max_bot_token is not None:
+                secrets.append(settings.max_bot_token.get())
+            reports = ErrorReports(outlet, errors_chat, secrets)
+            app.bot_data.error_reports = services.error_reports = reports
         if services.worker is not None:
             services.worker.start()  # resumes a broadcast a restart interrupted
         await inbox.replay(app.bot)  # handled once the application starts

@@ -11,8 +11,8 @@ from bot.flood import FloodGuard
 from bot.services import Services
 
 if TYPE_CHECKING:
-    from bot.channels.telegram.error_reports import ErrorReports
     from bot.channels.telegram.outlet import TelegramOutlet
+    from bot.error_reports import ErrorReports
 
 
 class BotData:

@@ -11,7 +11,6 @@ from telegram.error import TelegramError
 from telegram.ext import Application, InlineQueryHandler, TypeHandler
 
 from bot.channels.telegram.context import SmolContext
-from bot.channels.telegram.error_reports import ErrorReports
 from bot.channels.telegram.events import to_event
 from bot.engine.render import escape, render_html, split_message
 from bot.facts import fact_html
@@ -68,9 +67,14 @@ async def inline_query(update: Update, context: SmolContext) -> None:
 async def on_error(update: object, context: SmolContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s failed", update_id, exc_info=context.error)
-    reports: ErrorReports | None = context.bot_data.error_reports
+    reports = context.bot_data.error_reports
     if reports is not None and context.error is not None:
-        await reports.report(context.error, update if isinstance(update, Update) else None)
+        received = written = None
+        if isinstance(update, Update):
+            received = f"update {update.update_id}"
+            message = update.effective_message
+            written = (message.text or message.caption) if message is not None else None
+        await reports.report(context.error, received, written)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     lang = DEFAULT_LANGUAGE

@@ -1,6 +1,7 @@
-"""A short report of a failure to the administrators' chat: what failed and where, never the
+"""A short report of a failure to the administrators' chat: what failed and where, never a
 token, never more than 200 characters of what the user wrote, at most once a minute for the
-same error."""
+same error. Channel-neutral: sent through an Outlet (the errors chat is a Telegram chat, and
+failures on MAX are reported there too)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,7 @@ import time
 import traceback
 from pathlib import Path
 
-from telegram import Bot, Update
-from telegram.error import TelegramError
-
+from bot.conversation import DeliveryError, Outlet, Reply
 from bot.engine.render import escape
 from bot.i18n import DEFAULT_LANGUAGE, t
 
@@ -23,13 +22,17 @@ DETAIL_SHOWN = 300
 
 
 class ErrorReports:
-    def __init__(self, bot: Bot, chat_id: int, secrets: list[str]) -> None:
-        self.bot = bot
+    def __init__(self, outlet: Outlet, chat_id: int, secrets: list[str]) -> None:
+        self.outlet = outlet
         self.chat_id = chat_id
-        self._secrets = [s for s in secrets if s]  # the token, a proxy URL with its password
+        self._secrets = [s for s in secrets if s]  # tokens, a proxy URL with its password
         self._last_sent: dict[tuple[str, str], float] = {}
 
-    async def report(self, error: BaseException, update: Update | None) -> None:
+    async def report(
+        self, error: BaseException, received: str | None = None, written: str | None = None
+    ) -> None:
+        """`received`: what the failure was handling ("update 123", "MAX message");
+        `written`: what the user wrote, if anything."""
         where = _where(error)
         key = (type(error).__name__, where)
         now = time.monotonic()
@@ -37,22 +40,22 @@ class ErrorReports:
             return
         self._last_sent[key] = now
         try:
-            await self.bot.send_message(self.chat_id, self.text(error, where, update))
-        except TelegramError as exc:
+            await self.outlet.send(self.chat_id, Reply(self.text(error, where, received, written)))
+        except DeliveryError as exc:
             log.warning("could not report an error to chat %s: %s", self.chat_id, exc)
 
-    def text(self, error: BaseException, where: str, update: Update | None) -> str:
+    def text(
+        self, error: BaseException, where: str, received: str | None, written: str | None
+    ) -> str:
         detail = self._redact(f"{type(error).__name__}: {error}")[:DETAIL_SHOWN]
         title = escape(t(DEFAULT_LANGUAGE, "error_report_title"))
         lines = [f"⚠️ <b>{title}</b>", f"<code>{escape(detail)}</code>", escape(where)]
-        if update is not None:
-            lines.append(f"update {update.update_id}")
-            message = update.effective_message
-            written = message.text or message.caption if message is not None else None
-            if written:
-                shown = self._redact(written)[:USER_TEXT_SHOWN]
-                more = "…" if len(written) > USER_TEXT_SHOWN else ""
-                lines.append(escape(t(DEFAULT_LANGUAGE, "error_report_text", text=shown + more)))
+        if received is not None:
+            lines.append(escape(received))
+        if written:
+            shown = self._redact(written)[:USER_TEXT_SHOWN]
+            more = "…" if len(written) > USER_TEXT_SHOWN else ""
+            lines.append(escape(t(DEFAULT_LANGUAGE, "error_report_text", text=shown + more)))
         return "\n".join(lines)
 
     def _redact(self, text: str) -> str:
