@@ -173,6 +173,32 @@ def _ids(name: str, raw: str | None) -> list[int]:
     return ids
 
 
+def _webhook(
+    get: Callable[[str], str | None], prefix: str, secret: str, lengths: str, others: str
+) -> tuple[str | None, str | None]:
+    """{prefix}WEBHOOK_URL and the {prefix}WEBHOOK_SECRET it needs, as the messenger takes it."""
+    url, given = get(f"{prefix}WEBHOOK_URL"), get(f"{prefix}WEBHOOK_SECRET")
+    if url is None:
+        return None, given
+    if not re.match(r"^https?://[^\s/]+", url):
+        raise ConfigError(
+            f"{prefix}WEBHOOK_URL must be the public http(s) URL of the webhook, got {url!r}"
+        )
+    if given is None or not re.fullmatch(secret, given):
+        raise ConfigError(
+            f"{prefix}WEBHOOK_SECRET is required with {prefix}WEBHOOK_URL:"
+            f" {lengths} characters of A-Z, a-z, 0-9, {others}"
+        )
+    return url, given
+
+
+def _port(get: Callable[[str], str | None], name: str, default: int) -> int:
+    text = get(name) or str(default)
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ConfigError(f"{name} must be a port number, got {text!r}")
+    return int(text)
+
+
 def _max_settings(get: Callable[[str], str | None]) -> dict[str, Any]:
     """The MAX_* settings, checked; MAX_WEBHOOK_URL must be https (MAX posts only there)."""
     token = get("MAX_BOT_TOKEN")
@@ -192,24 +218,10 @@ def _max_settings(get: Callable[[str], str | None]) -> dict[str, Any]:
         raise ConfigError(
             f"MAX_CA_BUNDLE must be a PEM file with the Russian Trusted Root CA, got {bundle!r}"
         )
-    webhook_url = get("MAX_WEBHOOK_URL")
-    webhook_secret = get("MAX_WEBHOOK_SECRET")
-    if webhook_url is not None:
-        if not re.match(r"^https?://[^\s/]+", webhook_url):
-            raise ConfigError(
-                f"MAX_WEBHOOK_URL must be the public https URL of the webhook, got {webhook_url!r}"
-            )
-        # No "_": the one character Telegram's secrets allow that MAX's may not.
-        if webhook_secret is None or not re.fullmatch(r"[A-Za-z0-9-]{5,256}", webhook_secret):
-            raise ConfigError(
-                "MAX_WEBHOOK_SECRET is required with MAX_WEBHOOK_URL:"
-                " 5-256 characters of A-Z, a-z, 0-9 and -"
-            )
-    port_text = get("MAX_WEBHOOK_PORT") or "8081"
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise ConfigError(f"MAX_WEBHOOK_PORT must be a port number, got {port_text!r}")
+    # No "_" in the secret: the one character Telegram's secrets allow that MAX's may not.
+    webhook_url, webhook_secret = _webhook(get, "MAX_", r"[A-Za-z0-9-]{5,256}", "5-256", "and -")
     return {
-        "max_webhook_port": int(port_text),
+        "max_webhook_port": _port(get, "MAX_WEBHOOK_PORT", 8081),
         "max_bot_token": Secret(token) if token else None,
         "max_api_base_url": base_url.rstrip("/"),
         "max_admin_ids": frozenset(_ids("MAX_ADMIN_IDS", get("MAX_ADMIN_IDS"))),
@@ -264,24 +276,11 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
         raise ConfigError(
             f"LOG_RETENTION_DAYS must be a whole number of days, 1 or more, got {retention!r}"
         )
-    webhook_url = get("WEBHOOK_URL")
-    webhook_secret = get("WEBHOOK_SECRET")
-    if webhook_url is not None:
-        if not re.match(r"^https?://[^\s/]+", webhook_url):
-            raise ConfigError(
-                f"WEBHOOK_URL must be the public http(s) URL of the webhook, got {webhook_url!r}"
-            )
-        if webhook_secret is None or not re.fullmatch(r"[A-Za-z0-9_-]{8,256}", webhook_secret):
-            raise ConfigError(
-                "WEBHOOK_SECRET is required with WEBHOOK_URL:"
-                " 8-256 characters of A-Z, a-z, 0-9, _ and -"
-            )
-    port_text = get("WEBHOOK_PORT") or "8080"
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise ConfigError(f"WEBHOOK_PORT must be a port number, got {port_text!r}")
+    webhook_url, webhook_secret = _webhook(get, "", r"[A-Za-z0-9_-]{8,256}", "8-256", "_ and -")
+    webhook_port = _port(get, "WEBHOOK_PORT", 8080)
     max_settings = _max_settings(get)
     both_webhooks = webhook_url is not None and max_settings["max_webhook_url"] is not None
-    if both_webhooks and int(port_text) == max_settings["max_webhook_port"]:
+    if both_webhooks and webhook_port == max_settings["max_webhook_port"]:
         raise ConfigError(
             "WEBHOOK_PORT and MAX_WEBHOOK_PORT must differ: both webhooks listen at once"
         )
@@ -300,7 +299,7 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
         webhook_url=webhook_url,
         webhook_secret=Secret(webhook_secret) if webhook_secret else None,
         webhook_listen=get("WEBHOOK_LISTEN") or "0.0.0.0",
-        webhook_port=int(port_text),
+        webhook_port=webhook_port,
         operators_chat_id=int(operators) if operators is not None else None,
         # Failures are reported to ERRORS_CHAT_ID, else to the first administrator listed.
         errors_chat_id=int(errors_chat) if errors_chat is not None else next(iter(admin_ids), None),

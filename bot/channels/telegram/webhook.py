@@ -9,7 +9,6 @@ their body is read; bodies over MAX_BODY are refused too.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import logging
 import signal
@@ -19,8 +18,9 @@ from telegram import Bot, Update
 from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 from tornado.web import Application as WebApplication
-from tornado.web import RequestHandler, stream_request_body
+from tornado.web import RequestHandler
 
+from bot.channels.secret_post import MAX_BODY, SecretPost
 from bot.channels.telegram.inbox import DurableUpdateQueue
 from bot.config import Settings
 
@@ -30,9 +30,6 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 def webhook_path(settings: Settings) -> str:
     return urlparse(settings.webhook_url or "").path or "/telegram"
-
-
-MAX_BODY = 1024 * 1024  # bytes; Telegram's updates are far smaller
 
 
 def parse_update(body: bytes, bot: Bot) -> Update | None:
@@ -47,26 +44,13 @@ def parse_update(body: bytes, bot: Bot) -> Update | None:
         return None
 
 
-@stream_request_body
-class UpdateHandler(RequestHandler):
-    """Telegram's posts. The secret header is checked before the body is read, and the body is
-    read up to MAX_BODY: an unauthenticated client cannot make the bot hold megabytes."""
+class UpdateHandler(SecretPost):
+    """Telegram's posts, with the secret in X-Telegram-Bot-Api-Secret-Token."""
+
+    secret_header = SECRET_HEADER
 
     def initialize(self, app: Application, secret: str) -> None:
         self.app, self.secret = app, secret
-        self.body = bytearray()
-
-    def prepare(self) -> None:
-        given = self.request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            self.set_status(403)
-            self.finish("forbidden")  # the connection closes; the body is never read
-            return
-        assert self.request.connection is not None
-        self.request.connection.set_max_body_size(MAX_BODY)  # type: ignore[attr-defined]
-
-    def data_received(self, chunk: bytes) -> None:
-        self.body += chunk
 
     async def post(self) -> None:
         if not self.app.running:  # stopping: Telegram delivers it again later
