@@ -22,7 +22,9 @@ def env(tmp_path: Path, kb_path: Path) -> dict[str, str]:
     """The environment of a machine where `smolbot` has run before: its knowledge base is
     compiled (test_ask_plain starts without it)."""
     clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KB_", "DATABASE_"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "MAX_", "KB_", "DATABASE_"))
     }
     clean.update(KB_PATH=str(kb_path), DATABASE_PATH=str(tmp_path / "bot.sqlite3"))
     return clean
