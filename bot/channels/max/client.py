@@ -3,12 +3,12 @@
 Not the maxapi library: in version 1.2 its upload helpers send the bot token to the upload
 host, its edits drop the keyboard, it asks GET /chats/{id} for every update unless told not to,
 it does not handle 429, and it refuses a text of exactly 4,000 characters. The bot needs ten
-calls and an upload; this module makes them, keeps to MAX's request rate, and says what MAX refused.
+calls and an upload; this module makes them, keeps to MAX's request rate, and says what MAX
+refused.
 """
 
 from __future__ import annotations
 
-import logging
 import ssl
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,8 +18,6 @@ import httpx
 
 from bot.channels.max.pace import Pace
 from bot.config import Secret
-
-log = logging.getLogger(__name__)
 
 REQUESTS_PER_SECOND = 28  # MAX allows about 30 a second per bot
 POLLS_PER_SECOND = 2  # GET /updates: at most 2 a second

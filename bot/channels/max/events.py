@@ -77,7 +77,7 @@ def _tap(update: dict[str, Any], language: str | None) -> Event | None:
         language_code=language,
         payload=payload if isinstance(payload, str) else "",
         tap_id=callback_id,
-        message_id=_dict(message.get("body")).get("mid"),
+        message_id=_mid(_dict(message.get("body"))),
     )
 
 
@@ -107,8 +107,8 @@ def _message(
         user=user,
         private=private,
         language_code=language,
-        message_id=body.get("mid") if isinstance(body.get("mid"), str) else None,
-        reply_to=replied.get("mid") if isinstance(replied.get("mid"), str) else None,
+        message_id=_mid(body),
+        reply_to=_mid(replied),
         reply_to_html=escape(replied_text) if isinstance(replied_text, str) else "",
     )
     if edited:
@@ -121,13 +121,14 @@ def _message(
     mention = _mention(bot_username)
     replied_to_bot = bot_id is not None and _dict(linked.get("sender")).get("user_id") == bot_id
     addressed = private or replied_to_bot or bool(mention and mention.search(text))
+    shown = text  # as written: the markup's offsets count in it
     if command is None and not private and mention is not None:
         text = mention.sub(" ", text).strip()
     return replace(
         event,
         kind="message",
         text=text,
-        html=markup_html(text, body.get("markup")),
+        html=markup_html(shown, body.get("markup")),
         command=command,
         args=args,
         addressed=addressed,
@@ -135,7 +136,7 @@ def _message(
 
 
 def _mention(bot_username: str | None) -> re.Pattern[str] | None:
-    """ "@bot_name" as a word of its own ("@bot_name_fan" is someone else)."""
+    """A mention of the bot as a word of its own ("@bot_name_fan" is someone else)."""
     if not bot_username:
         return None
     return re.compile(rf"(?<![\w@])@{re.escape(bot_username)}(?!\w)", re.IGNORECASE)
@@ -147,6 +148,11 @@ def _command(text: str) -> tuple[str | None, str, str | None]:
     if found is None:
         return None, "", None
     return found[1].lower(), " ".join(text.strip()[found.end() :].split()), found[2]
+
+
+def _mid(body: dict[str, Any]) -> str | None:
+    mid = body.get("mid")
+    return mid if isinstance(mid, str) else None
 
 
 def _user(raw: object) -> Peer | None:
