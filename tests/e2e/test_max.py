@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.fake_bot_api import FakeBotApi
-from tests.fake_max_api import Call, FakeMaxApi
+from tests.fake_max_api import Call, FakeMaxApi, utf16_len
 
 from .conftest import ADMIN, OPERATORS
 
@@ -27,8 +27,10 @@ def text(call: Call) -> str:
 
 
 def within_limits(max_api: FakeMaxApi) -> None:
-    """Nothing MAX would refuse or punish, and the token never left for the upload host."""
-    assert max_api.refused == [], [(c.method, c.error) for c in max_api.refused]
+    """Nothing MAX would refuse or punish, and the token never left for the upload host. (A
+    fresh upload is refused once as "not ready" by design: the bot waits and sends again.)"""
+    refused = [c for c in max_api.refused if (c.error or {}).get("code") != "attachment.not.ready"]
+    assert refused == [], [(c.method, c.error) for c in refused]
     assert max_api.violations == []
 
 
@@ -180,14 +182,22 @@ async def test_stickers_and_edits_get_a_polite_reply(both: Bots) -> None:
     within_limits(max_api)
 
 
-async def test_a_long_answer_is_split_to_max_length_with_the_keyboard_on_the_last(
-    both: Bots,
-) -> None:
+async def test_hostile_and_long_texts_stay_within_max_limits(both: Bots) -> None:
     _, max_api = both
     anna = max_api.user(301, "ru")
-    await max_api.push_text(anna, "а" * 5000)  # echoed in the "I don't know" answer
+    await max_api.push_text(anna, "а" * 5000)
     await max_api.push_text(anna, "<b>паспорт</b> & <script>alert(1)</script>")
     await max_api.wait_sent(max_api.dialog(301), 2)
+    await max_api.push_text(anna, "/facts")  # the press sheet: longer than one MAX message
+    await max_api.push_text(anna, "/facts csv")  # answered after every part of the sheet
+
+    def the_csv(call: Call) -> bool:
+        return any(a["type"] == "file" for a in call.body.get("attachments") or [])
+
+    await max_api.wait_for(lambda _: any(the_csv(c) for c in max_api.sent()), timeout=15)
+    *parts, csv = max_api.sent(max_api.dialog(301))[2:]
+    assert the_csv(csv) and [u.kind for u in max_api.uploads] == ["file"]
+    assert len(parts) >= 2 and all(utf16_len(text(p)) <= 4000 for p in parts)
     within_limits(max_api)
 
 
