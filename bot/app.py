@@ -29,7 +29,7 @@ from handlers.broadcast import progress_reporter
 
 log = logging.getLogger(__name__)
 
-PURGE_EVERY = 24 * 3600.0  # seconds between purges of old questions (MAX alone)
+PURGE_EVERY = 24 * 3600.0  # seconds between purges of old records (MAX alone)
 
 
 async def open_services(settings: Settings, storage: Storage, engine: Engine | None) -> Services:
@@ -112,7 +112,7 @@ async def serve_max(
         await channel.start(services)
         if services.worker is not None:
             services.worker.start()  # resumes a broadcast a restart interrupted
-        purging = asyncio.create_task(_purge_regularly(services), name="purge-questions")
+        purging = asyncio.create_task(_purge_regularly(services), name="purge-old-records")
         log.info("serving MAX")
         await stop.wait()
     finally:  # also after a failed start: nothing left running, the database closed
@@ -126,13 +126,13 @@ async def serve_max(
 
 
 async def _purge_regularly(services: Services) -> None:
-    """Questions older than LOG_RETENTION_DAYS go (Telegram's job queue does this when it runs
-    the process)."""
+    """Storage.purge_old, at start and daily (Telegram's job queue does this when Telegram
+    runs the process)."""
     while True:
         try:
-            deleted = await services.storage.questions.purge(services.settings.log_retention_days)
+            deleted = await services.storage.purge_old(services.settings.log_retention_days)
             if deleted:
                 log.info("purged %s questions past retention", deleted)
         except Exception:
-            log.exception("could not purge old questions")
+            log.exception("could not purge old records")
         await asyncio.sleep(PURGE_EVERY)

@@ -222,3 +222,23 @@ async def test_forget_me_on_max_reaches_the_dialog_and_its_operator_threads(tmp_
         assert await storage.max_dialogs.all() == {43: 9_000_000_043}
         assert await storage.operators.resident_chat(7001) is None
         assert await storage.operators.resident_chat(7002) == Peer("telegram", 9_000_000_042)
+
+
+async def test_purge_old_reaches_both_messengers_handled_updates(tmp_path: Path) -> None:
+    async with Storage(tmp_path / "bot.sqlite3") as storage:
+        await storage.inbox.receive([(1, "{}"), (2, "{}")])
+        await storage.inbox.finish([1, 2], [])
+        await storage.max_inbox.receive([("m:old", "{}"), ("m:new", "{}"), ("m:open", "{}")], 3)
+        await storage.max_inbox.finish(["m:old", "m:new"])
+        long_ago = "2020-01-01T00:00:00+00:00"
+        await storage.database.write_one(
+            "UPDATE inbox SET received_at = ? WHERE update_id = 1", (long_ago,)
+        )
+        await storage.database.write_one(
+            "UPDATE max_inbox SET received_at = ? WHERE key IN ('m:old', 'm:open')", (long_ago,)
+        )
+        assert await storage.purge_old(180) == 0
+        # Handled and old: gone, so a redelivery is no longer recognised; pending ones stay.
+        assert await storage.inbox.receive([(1, "{}"), (2, "{}")]) == {1}
+        assert [k for k, _ in await storage.max_inbox.pending()] == ["m:open"]
+        assert await storage.max_inbox.receive([("m:old", "{}"), ("m:new", "{}")], 4) == {"m:old"}

@@ -7,6 +7,7 @@ stores: `users`, `questions`, `broadcasts`, `phrasings`, `operators`, `inbox`, `
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from types import TracebackType
 
@@ -31,6 +32,10 @@ __all__ = [
     "keep_from_others",
     "make_private",
 ]
+
+
+# Handled updates' ids and keys, kept to skip a redelivery: both messengers redeliver within a day.
+HANDLED_UPDATES_KEPT = dt.timedelta(days=2)
 
 
 class Storage:
@@ -68,6 +73,15 @@ class Storage:
 
     async def check_writable(self) -> None:
         await self.database.check_writable()
+
+    async def purge_old(self, retention_days: int) -> int:
+        """Daily: questions older than `retention_days` go, with their votes; so do the keys of
+        updates handled days ago, on either messenger (each redelivers within a day). Returns
+        how many questions went."""
+        deleted = await self.questions.purge(retention_days)
+        await self.inbox.purge(HANDLED_UPDATES_KEPT)
+        await self.max_inbox.purge(HANDLED_UPDATES_KEPT)
+        return deleted
 
     async def forget_user(self, user: Peer) -> None:
         """/forget_me: the user's questions, votes, subscription, deliveries and the phrasings

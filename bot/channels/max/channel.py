@@ -6,8 +6,6 @@ each update to the flows as an Event; sets up the command menu.
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 import logging
 from collections.abc import Hashable
 from dataclasses import replace
@@ -30,8 +28,6 @@ from handlers.routes import RESIDENT_MENU, route
 log = logging.getLogger(__name__)
 
 STOP_GRACE = 5.0  # seconds the updates in hand get to finish at a stop
-INBOX_KEPT = dt.timedelta(days=2)  # handled update keys: MAX keeps updates 24 h
-PURGE_EVERY = 6 * 3600.0  # seconds
 
 
 class MaxChannel:
@@ -49,7 +45,6 @@ class MaxChannel:
         self._outlet: MaxOutlet | None = None
         self._handling: UpdateHandling | None = None
         self._receiving: Receiving | None = None
-        self._purging: asyncio.Task[None] | None = None
         self._stopped = False
 
     async def check(self) -> dict[str, Any]:
@@ -91,7 +86,6 @@ class MaxChannel:
             await self._stop_webhooks()
             self._receiving = Polling(self.client, services.storage.max_inbox, handling)
         await self._receiving.start()
-        self._purging = asyncio.create_task(self._purge_regularly(), name="max-inbox-purge")
 
     async def stop_receiving(self) -> None:
         """Take no new update and let the ones in hand finish; sending still works (the
@@ -99,8 +93,6 @@ class MaxChannel:
         if self._stopped:
             return
         self._stopped = True
-        if self._purging is not None:
-            self._purging.cancel()
         if self._receiving is not None:
             await self._receiving.stop()
         if self._handling is not None:
@@ -177,15 +169,6 @@ class MaxChannel:
                     log.info("removed the MAX webhook %s to poll instead", url)
         except MaxError as exc:
             log.warning("could not check MAX webhooks: %s", exc)
-
-    async def _purge_regularly(self) -> None:
-        assert self._services is not None
-        while True:
-            try:
-                await self._services.storage.max_inbox.purge(INBOX_KEPT)
-            except Exception:
-                log.exception("could not purge the MAX inbox")
-            await asyncio.sleep(PURGE_EVERY)
 
 
 def order_key(update: dict[str, Any]) -> Hashable:

@@ -26,7 +26,6 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-INBOX_KEPT = dt.timedelta(days=2)  # handled update ids, to skip a redelivery
 PURGE_AT = dt.time(3, 30, tzinfo=dt.UTC)  # the daily purge, at a quiet hour
 
 # The composition root's part: the services, ready, once the Telegram side has started.
@@ -43,13 +42,11 @@ class SmolApplication(Application):
 
 
 async def purge_old_records(context: SmolContext) -> None:
-    """Daily: questions older than LOG_RETENTION_DAYS go, with their votes; so do the ids of
-    updates handled days ago."""
+    """Daily (Storage.purge_old): questions past LOG_RETENTION_DAYS, handled updates' keys."""
     services = context.services
-    deleted = await services.storage.questions.purge(services.settings.log_retention_days)
+    deleted = await services.storage.purge_old(services.settings.log_retention_days)
     if deleted:
         log.info("purged %s questions past retention", deleted)
-    await services.storage.inbox.purge(INBOX_KEPT)
 
 
 def build_telegram(
