@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from bot.channels.max.client import MaxClient, MaxError
-from bot.channels.max.events import to_event
+from bot.channels.max.events import chat_of, to_event
 from bot.channels.max.handling import UpdateHandling
 from bot.channels.max.outlet import MaxOutlet
 from bot.channels.max.polling import Polling
@@ -173,14 +173,8 @@ class MaxChannel:
 
 def order_key(update: dict[str, Any]) -> Hashable:
     """The chat an update belongs to: its updates are handled in order."""
-    if isinstance(update.get("chat_id"), int):
-        return update["chat_id"]
-    message = update.get("message")
-    if isinstance(message, dict):
-        recipient = message.get("recipient")
-        if isinstance(recipient, dict) and isinstance(recipient.get("chat_id"), int):
-            return recipient["chat_id"]
-    return ("update", id(update))  # no chat: no order to keep
+    chat_id = chat_of(update)
+    return chat_id if chat_id is not None else ("update", id(update))  # no chat: no order
 
 
 class Receiving(Protocol):

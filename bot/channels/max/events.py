@@ -38,6 +38,15 @@ def update_key(update: dict[str, Any]) -> str:
     return f"h:{kind}:{digest}"
 
 
+def chat_of(update: dict[str, Any]) -> int | None:
+    """The chat an update happened in: bot_started names it; a message, and a tap on one,
+    through the message's recipient."""
+    chat_id = update.get("chat_id")
+    if not isinstance(chat_id, int):
+        chat_id = _dict(_dict(update.get("message")).get("recipient")).get("chat_id")
+    return chat_id if isinstance(chat_id, int) else None
+
+
 def to_event(
     update: dict[str, Any], bot_username: str | None, bot_id: int | None = None
 ) -> Event | None:
@@ -47,8 +56,8 @@ def to_event(
     language = locale if isinstance(locale, str) else None
     if kind == "bot_started":
         user = _user(update.get("user"))
-        chat_id = update.get("chat_id")
-        if user is None or not isinstance(chat_id, int):
+        chat_id = chat_of(update)
+        if user is None or chat_id is None:
             return None
         return Event(MAX, "started", chat_id, user=user, language_code=language)
     if kind == "message_callback":
@@ -64,8 +73,8 @@ def _tap(update: dict[str, Any], language: str | None) -> Event | None:
     user = _user(callback.get("user"))
     callback_id = callback.get("callback_id")
     message = _dict(update.get("message"))
-    chat_id = _dict(message.get("recipient")).get("chat_id")
-    if user is None or not isinstance(callback_id, str) or not isinstance(chat_id, int):
+    chat_id = chat_of(update)
+    if user is None or not isinstance(callback_id, str) or chat_id is None:
         return None
     payload = callback.get("payload")
     return Event(
@@ -91,8 +100,8 @@ def _message(
     message = _dict(update.get("message"))
     user = _user(message.get("sender"))
     recipient = _dict(message.get("recipient"))
-    chat_id = recipient.get("chat_id")
-    if user is None or not isinstance(chat_id, int):
+    chat_id = chat_of(update)
+    if user is None or chat_id is None:
         return None  # a channel's post, or a bot's message
     body = _dict(message.get("body"))
     private = recipient.get("chat_type") != "chat"

@@ -4,6 +4,7 @@ marked done in the inbox once handled (in small batches, as the Telegram side do
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Hashable
@@ -46,6 +47,20 @@ class UpdateHandling:
         )
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def replay(self) -> None:
+        """Updates stored before a restart and not handled, handed over (before new ones); one
+        that is not JSON (it cannot be) is marked done rather than met at every start."""
+        for key, body in await self.inbox.pending():
+            try:
+                update = json.loads(body)
+            except ValueError:
+                update = None
+            if isinstance(update, dict):
+                self.submit(key, update)
+            else:
+                log.warning("a stored MAX update %s is not an update; skipped", key)
+                await self.inbox.finish([key])
 
     def sent(self, question_id: int) -> None:
         """The answer to a logged question went out (recorded with the next done marks)."""

@@ -35,7 +35,7 @@ class Polling:
 
     async def start(self) -> None:
         """Hand over what was stored and not handled before a restart, then poll."""
-        await replay(self.inbox, self.handling)
+        await self.handling.replay()
         self._task = asyncio.create_task(self.run(), name="max-polling")
 
     async def stop(self) -> None:
@@ -84,18 +84,3 @@ class Polling:
                 fresh.discard(key)  # the same update twice in one batch: once
                 self.handling.submit(key, update)
         return next_marker
-
-
-async def replay(inbox: MaxInbox, handling: UpdateHandling) -> None:
-    """Updates stored before a restart and not handled, handed over first; one that is not
-    JSON (it cannot be) is marked done rather than met at every start."""
-    for key, body in await inbox.pending():
-        try:
-            update = json.loads(body)
-        except ValueError:
-            update = None
-        if isinstance(update, dict):
-            handling.submit(key, update)
-        else:
-            log.warning("a stored MAX update %s is not an update; skipped", key)
-            await inbox.finish([key])

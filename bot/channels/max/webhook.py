@@ -17,7 +17,6 @@ from tornado.web import Application as WebApplication
 from bot.channels.max.client import MaxClient
 from bot.channels.max.events import UPDATE_TYPES, update_key
 from bot.channels.max.handling import UpdateHandling
-from bot.channels.max.polling import replay
 from bot.channels.secret_post import MAX_BODY, SecretPost
 from bot.config import Settings
 from bot.storage.max_inbox import MaxInbox
@@ -67,7 +66,7 @@ class MaxWebhook:
         self._server: HTTPServer | None = None
 
     async def start(self) -> None:
-        await replay(self.inbox, self.handling)
+        await self.handling.replay()
         path = urlparse(self.url).path or "/max"
         web = WebApplication([(path, MaxUpdateHandler, {"hook": self})])
         self._server = HTTPServer(web, max_body_size=MAX_BODY)
