@@ -47,11 +47,14 @@ def max_html(text: str) -> str:
             href = _href(found[3])
             dropped_link = href is None
             if href is not None:
-                out.append(
-                    f'<a href="{html.escape(href, quote=False).replace(chr(34), "&quot;")}">'
-                )
+                out.append(_link_opening(href))
     out.append(_text(text[position:]))
     return "".join(out)
+
+
+def _link_opening(href: str) -> str:
+    """<a href="..."> with only the entities MAX takes (&#x27; is not one of them)."""
+    return f'<a href="{html.escape(href, quote=False).replace(chr(34), "&quot;")}">'
 
 
 def _text(run: str) -> str:
@@ -127,7 +130,7 @@ def markup_html(text: str, markup: object) -> str:
             url = element.get("url")
             if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
                 continue
-            opening = f'<a href="{html.escape(url, quote=False).replace(chr(34), "&quot;")}">'
+            opening = _link_opening(url)
         spans.append((start, end, opening, f"</{tag}>"))
     spans.sort(key=lambda s: (s[0], -s[1]))
     out: list[str] = []

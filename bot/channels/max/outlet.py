@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from bot.channels.max.client import MaxApiError, MaxClient, MaxError, MaxNetworkError
@@ -21,6 +22,13 @@ NOTIFICATION_LIMIT = 200  # a callback's toast; longer ones are cut
 NOT_READY_WAITS = (0.2, 0.5, 1.0, 2.0, 3.0)  # a fresh upload may not be ready at once
 RATE_LIMIT_WAITS = 3  # a 429 on a reply: wait and send again this many times
 MIME = {"photo": ("image", "image/png"), "document": ("file", "application/octet-stream")}
+
+
+@lru_cache(maxsize=64)
+def max_parts(html: str) -> tuple[str, ...]:
+    """The flows' HTML as the messages MAX takes. Cached: a broadcast sends the same text to
+    every subscriber."""
+    return tuple(split_message(max_html(html), MAX_LIMIT))
 
 
 def gone(error: MaxApiError) -> bool:
@@ -51,9 +59,9 @@ class MaxOutlet:
                 token = await self._upload(reply.file)
                 kind = MIME[reply.file.kind][0]
                 attachments = [{"type": kind, "payload": {"token": token}}, *keyboard]
-                text = split_message(max_html(reply.html), MAX_LIMIT)[0] if reply.html else ""
+                text = max_parts(reply.html)[0] if reply.html else ""
                 return await self._post(text, attachments, chat_id=chat_id)
-            parts = split_message(max_html(reply.html), MAX_LIMIT)
+            parts = max_parts(reply.html)
             mid = None
             for i, part in enumerate(parts):
                 last = i == len(parts) - 1
@@ -65,7 +73,7 @@ class MaxOutlet:
             raise DeliveryError(str(exc)) from exc
 
     async def edit(self, chat_id: int, message_id: MessageId, reply: Reply) -> None:
-        text = split_message(max_html(reply.html), MAX_LIMIT)[0]
+        text = max_parts(reply.html)[0]
         try:
             await self.client.edit(str(message_id), text, keyboard_attachment(reply.keyboard))
         except MaxError as exc:
@@ -82,7 +90,7 @@ class MaxOutlet:
         dialog = self.dialogs.get(chat_id)
         target = {"chat_id": dialog} if dialog is not None else {"user_id": chat_id}
         try:
-            for part in split_message(max_html(html), MAX_LIMIT):
+            for part in max_parts(html):
                 await self._per_chat.wait(dialog if dialog is not None else ("user", chat_id))
                 await self.client.send(part, [], **target)
         except MaxApiError as exc:
