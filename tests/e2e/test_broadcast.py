@@ -47,6 +47,17 @@ async def confirm_last(api: FakeBotApi) -> dict[str, Any]:
     return confirmation
 
 
+async def broadcast_finished(api: FakeBotApi, timeout: float = 10) -> None:
+    """Until the Telegram administrator's progress message says the broadcast is finished."""
+    await api.wait_for(
+        lambda calls: any(
+            c.method == "editMessageText" and c.ok and "завершена" in c.result["text"]
+            for c in calls
+        ),
+        timeout=timeout,
+    )
+
+
 async def test_subscribe_and_unsubscribe(bot: FakeBotApi, tmp_path: Path) -> None:
     await bot.push_text(RESIDENT, "/subscribe")
     await bot.push_text(RESIDENT, "/unsubscribe")

@@ -12,7 +12,7 @@ import pytest
 from tests.fake_bot_api import FakeBotApi
 
 from .conftest import ADMIN, TOKEN
-from .test_broadcast import confirm_last, received, subscribe_many
+from .test_broadcast import broadcast_finished, confirm_last, received, subscribe_many
 from .test_run import finish, run_env, start_bot
 
 pytestmark = pytest.mark.slow  # a broadcast at 50 a second, stopped and restarted: ~8 s each
@@ -44,13 +44,7 @@ async def test_broadcast_survives_a_stop_and_a_restart(
 
     restarted = await start_bot(env, tmp_path)
     try:
-        await api.wait_for(
-            lambda calls: any(
-                c.method == "editMessageText" and c.ok and "завершена" in c.result["text"]
-                for c in calls
-            ),
-            timeout=60,
-        )
+        await broadcast_finished(api, timeout=60)
     finally:
         restarted.send_signal(signal.SIGTERM)
         logs = await finish(restarted, tmp_path)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,17 +22,29 @@ from .test_max import Bots, buttons, text, within_limits
 pytestmark = pytest.mark.slow
 
 
+async def one_answered_run(
+    api: FakeBotApi,
+    max_api: FakeMaxApi,
+    engine: Engine,
+    database: Path,
+    user: dict[str, Any],
+    question: str,
+) -> None:
+    """The bot started over `database`, `user`'s `question` answered on MAX, the bot stopped."""
+    async with running_bot(api, engine, database, **max_env(max_api)):
+        await max_api.wait_polling()
+        await max_api.push_text(user, question)
+        await max_api.wait_sent(max_api.dialog(user["user_id"]))
+        await max_api.end_long_polls()
+
+
 async def test_what_came_while_down_is_answered_once_after_a_restart(
     api: FakeBotApi, max_api: FakeMaxApi, engine: Engine, tmp_path: Path
 ) -> None:
     database = tmp_path / "bot.sqlite3"
     anna = max_api.user(301, "ru")
     chat = max_api.dialog(301)
-    async with running_bot(api, engine, database, **max_env(max_api)):
-        await max_api.wait_polling()
-        await max_api.push_text(anna, "загс")
-        await max_api.wait_sent(chat)
-        await max_api.end_long_polls()
+    await one_answered_run(api, max_api, engine, database, anna, "загс")
     await max_api.push_text(anna, "сколько стоит загранпаспорт")  # while the bot is down
     await max_api.push_text(anna, "/rank 2019")
     # A real restart takes seconds; within one, the new process's polls and the old one's
@@ -78,11 +91,7 @@ async def test_after_a_restart_a_broadcast_is_paced_in_the_residents_dialog(
     database = tmp_path / "bot.sqlite3"
     anna = max_api.user(301, "ru")
     chat = max_api.dialog(301)
-    async with running_bot(api, engine, database, **max_env(max_api)):
-        await max_api.wait_polling()
-        await max_api.push_text(anna, "/subscribe")
-        await max_api.wait_sent(chat)
-        await max_api.end_long_polls()
+    await one_answered_run(api, max_api, engine, database, anna, "/subscribe")
     await asyncio.sleep(1.1)  # see above
     async with running_bot(api, engine, database, **max_env(max_api)):
         await max_api.wait_polling()

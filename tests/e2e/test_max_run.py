@@ -13,7 +13,7 @@ from tests.fake_bot_api import FakeBotApi
 from tests.fake_max_api import FakeMaxApi
 
 from .conftest import ADMIN, TOKEN
-from .test_broadcast import confirm_last, received, subscribe_many
+from .test_broadcast import broadcast_finished, confirm_last, received, subscribe_many
 from .test_max_admin import received_on_max, subscribe_on_max
 from .test_run import compiled_before, finish, run_env, run_to_exit, start_bot
 
@@ -110,13 +110,7 @@ async def test_a_broadcast_to_both_messengers_survives_a_stop_and_a_restart(
 
     restarted = await start_bot(env, tmp_path)
     try:
-        await api.wait_for(
-            lambda calls: any(
-                c.method == "editMessageText" and c.ok and "завершена" in c.result["text"]
-                for c in calls
-            ),
-            timeout=60,
-        )
+        await broadcast_finished(api, timeout=60)
     finally:
         await max_api.end_long_polls()
         restarted.send_signal(signal.SIGTERM)
